@@ -1,0 +1,82 @@
+"""Verification options: time, limits and policy as explicit inputs (STYLE.md rule 5).
+
+No check reads the clock: ``now`` is part of the options. Units are in the field names.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Size and shape limits applied before any parsing or network work.
+
+    :ivar max_body_bytes: largest presented document, bytes.
+    :ivar max_json_depth: deepest JSON nesting (objects and arrays) accepted.
+    :ivar max_credentials: most credentials one presentation (or CLR) may carry, nested ones included.
+    :ivar max_fetch_bytes: largest response body an outbound fetch may return, bytes.
+    :ivar fetch_timeout_s: per-request timeout of outbound fetches, seconds.
+    :ivar canonicalization_max_work: RDFC-1.0 work budget (hash operations; RDFC-1.0 §4.4 poison graphs).
+    """
+
+    max_body_bytes: int = 1_000_000
+    max_json_depth: int = 64
+    max_credentials: int = 100
+    max_fetch_bytes: int = 2_000_000
+    fetch_timeout_s: float = 5.0
+    canonicalization_max_work: int = 200_000
+
+
+@dataclass(frozen=True)
+class VerifyOptions:
+    """Everything one verification depends on besides the presented bytes.
+
+    :ivar now: the instant to judge validity against (timezone-aware UTC).
+    :ivar max_clock_skew_s: tolerance applied to ``validFrom``/``validUntil``/``nbf``/``exp``, seconds.
+    :ivar challenge: expected presentation ``challenge`` (Data Integrity §2.1), or None.
+    :ivar domain: expected presentation ``domain`` (Data Integrity §2.1), or None.
+    :ivar require_trusted_issuer: fold ``issuer_trust`` into ``verified``.
+    :ivar checks: the checks the caller requires; None means the default required set.
+    :ivar limits: size and time limits.
+    """
+
+    now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    max_clock_skew_s: float = 0.0
+    challenge: str | None = None
+    domain: str | None = None
+    require_trusted_issuer: bool = False
+    checks: tuple[str, ...] | None = None
+    limits: Limits = field(default_factory=Limits)
+
+    def replace(self, **changes) -> "VerifyOptions":
+        """Return a copy with ``changes`` applied."""
+        return dataclasses.replace(self, **changes)
+
+    def cache_key_part(self) -> dict:
+        """The options that change a report, as JSON-ready data (for result cache keys)."""
+        return {
+            "now_s": int(self.now.timestamp()),
+            "skew_s": self.max_clock_skew_s,
+            "challenge": self.challenge,
+            "domain": self.domain,
+            "require_trusted_issuer": self.require_trusted_issuer,
+            "checks": list(self.checks) if self.checks else None,
+        }
+
+
+@dataclass(frozen=True)
+class ResourceConfig:
+    """Where lookups are answered from; plain paths and flags so it can cross into worker processes.
+
+    :ivar offline_bundle: a directory in the offline-bundle layout; when set nothing goes to the network.
+    :ivar data_dir: the data directory (operator-installed contexts live in ``data_dir/contexts``).
+    :ivar allow_insecure_loopback: allow ``http://`` and loopback targets (tests only).
+    """
+
+    offline_bundle: Path | None = None
+    data_dir: Path | None = None
+    allow_insecure_loopback: bool = False
