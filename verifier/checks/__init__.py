@@ -1,0 +1,32 @@
+"""The checks, one module each, and the registry that lists them in report order (STYLE.md rule 2).
+
+Each module holds ``ID``, ``DESCRIPTION``, ``applies_to(item) -> bool`` and
+``async def run(item, ctx) -> CheckResult``.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from verifier.checks import issuer_key, issuer_trust, parse, proof, status, validity
+
+
+def _registry(*modules: ModuleType) -> dict[str, ModuleType]:
+    out: dict[str, ModuleType] = {}
+    for module in modules:
+        if module.ID in out:
+            raise ValueError(f"duplicate check id {module.ID!r}")
+        out[module.ID] = module
+    return out
+
+
+#: check id -> module, in report order.
+CHECKS: dict[str, ModuleType] = _registry(parse, proof, issuer_key, validity, status, issuer_trust)
+
+#: checks that are expensive or networked and go through the dispatcher (DESIGN.md "Data flow" step 4).
+DISPATCHED = frozenset({proof.ID, status.ID, issuer_trust.ID})
+
+
+def describe() -> list[tuple[str, str]]:
+    """(id, one-line description) for every check, in report order."""
+    return [(cid, m.DESCRIPTION) for cid, m in CHECKS.items()]

@@ -1,0 +1,223 @@
+"""Check ``proof``: every proof on the credential verifies with a key authorised for its purpose.
+
+Data Integrity §4.4 "Verify Proof", §4.5 "Verify Proof Sets and Chains" (every proof in a set must
+verify; ``previousProof`` names the proofs a proof covers), §2.1 proof options (``proofPurpose``,
+``challenge``, ``domain``, ``expires``); controlled identifiers §3.3 "Verification Relationships"
+(the key must be listed under the purpose's relationship by its controller); VC-JWT 1.1 §6.3 for JWTs.
+Whether the key's controller is the issuer is the separate ``issuer_key`` check.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urldefrag
+
+from verifier import constants as C
+from verifier.checks.context import CheckContext
+from verifier.errors import (CheckNotPossible, InvalidProof, KeyNotAuthorized, MalformedValue, ResolutionError,
+                             VerificationFailed, VerifierError)
+from verifier.parse import CredentialItem
+from verifier.report import CheckResult, Outcome
+from verifier.suites import suite_for
+from verifier.suites.embedded import verify_embedded_proof
+from verifier.suites.jwt import check_algorithm, verify_compact
+from verifier.timestamps import parse_timestamp
+
+ID = C.CHECK_PROOF
+DESCRIPTION = "Every proof verifies with a key its controller authorises for the proof purpose."
+
+
+def applies_to(item: CredentialItem) -> bool:
+    """Every item must be secured."""
+    return True
+
+
+def purpose_for(item: CredentialItem) -> str:
+    """The proof purpose a credential (``assertionMethod``) or presentation (``authentication``) needs."""
+    return "authentication" if item.kind == "presentation" else "assertionMethod"
+
+
+async def run(item: CredentialItem, ctx: CheckContext) -> CheckResult:
+    """Verify the JWT or every embedded proof; ``evidence.proofs`` lists each with its key and outcome."""
+    if item.jwt is not None:
+        entries = [await _jwt_proof(item, ctx)]
+    else:
+        proofs = item.document.get("proof")
+        if proofs is None:
+            return CheckResult(ID, Outcome.FAILED, "the document has no proof and is not a JWT: it is not secured",
+                               C.PROBLEM_PROOF_VERIFICATION_ERROR, target=item.pointer)
+        proofs = proofs if isinstance(proofs, list) else [proofs]
+        if not proofs or not all(isinstance(p, dict) for p in proofs):
+            return CheckResult(ID, Outcome.FAILED, "proof must be an object or a non-empty list of objects",
+                               C.PROBLEM_MALFORMED_VALUE_ERROR, target=item.pointer)
+        entries = [await _embedded_proof(item, proof, proofs, ctx) for proof in proofs]
+    return _aggregate(item, entries)
+
+
+def _aggregate(item: CredentialItem, entries: list[dict[str, Any]]) -> CheckResult:
+    failed = [e for e in entries if e["outcome"] == Outcome.FAILED.value]
+    unknown = [e for e in entries if e["outcome"] == Outcome.INDETERMINATE.value]
+    worst = failed or unknown
+    if worst:
+        outcome = Outcome.FAILED if failed else Outcome.INDETERMINATE
+        lead = worst[0]
+        label = f"proof {entries.index(lead) + 1} of {len(entries)}" if len(entries) > 1 else "proof"
+        return CheckResult(ID, outcome, f"{label} ({lead['suite']}): {lead['detail']}", lead["problem"],
+                           {"proofs": entries}, target=item.pointer)
+    detail = "; ".join(f"{e['suite']} by {e['verificationMethod']}" for e in entries)
+    return CheckResult(ID, Outcome.PASSED, detail, evidence={"proofs": entries}, target=item.pointer)
+
+
+def _entry(suite: str, vm: Any, purpose: Any) -> dict[str, Any]:
+    return {"suite": suite, "verificationMethod": vm, "proofPurpose": purpose, "controller": None,
+            "authorized": False, "outcome": Outcome.INDETERMINATE.value, "detail": "", "problem": None}
+
+
+def _settle(entry: dict[str, Any], exc: VerifierError) -> dict[str, Any]:
+    entry["outcome"] = (Outcome.FAILED if isinstance(exc, VerificationFailed) else Outcome.INDETERMINATE).value
+    entry["detail"], entry["problem"] = exc.detail, exc.problem_code
+    return entry
+
+
+def _check_options(item: CredentialItem, proof: dict[str, Any], ctx: CheckContext) -> None:
+    """Proof options other than the signature (Data Integrity §2.1, §4.4 steps on purpose/domain/challenge)."""
+    want = purpose_for(item)
+    if proof.get("proofPurpose") != want:
+        raise InvalidProof(f"proofPurpose is {proof.get('proofPurpose')!r}; a {item.kind} needs {want!r}")
+    for name in ("created", "expires"):
+        if name in proof:
+            stamp, _ = parse_timestamp(proof[name], f"proof.{name}")
+            if name == "expires" and stamp < ctx.options.now:
+                raise InvalidProof(f"the proof expired at {proof[name]}")
+    opts = ctx.options
+    if item.kind == "presentation" and item.parent is None:
+        if opts.challenge is not None and proof.get("challenge") != opts.challenge:
+            raise InvalidProof(f"challenge {proof.get('challenge')!r} does not match the expected challenge",
+                               problem_code=C.PROBLEM_INVALID_CHALLENGE_ERROR)
+        if opts.domain is not None:
+            domain = proof.get("domain")
+            domains = domain if isinstance(domain, list) else [domain]
+            if opts.domain not in domains:
+                raise InvalidProof(f"domain {domain!r} does not match the expected domain",
+                                   problem_code=C.PROBLEM_INVALID_DOMAIN_ERROR)
+
+
+def _previous(proof: dict[str, Any], proofs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Resolve ``previousProof`` ids within the proof set (Data Integrity §4.5)."""
+    prev = proof.get("previousProof")
+    if prev is None:
+        return []
+    ids = prev if isinstance(prev, list) else [prev]
+    found = []
+    for pid in ids:
+        match = [p for p in proofs if p.get("id") == pid and p is not proof]
+        if not isinstance(pid, str) or len(match) != 1:
+            raise InvalidProof(f"previousProof {pid!r} does not name exactly one other proof in the set")
+        found.append(match[0])
+    return found
+
+
+async def _resolve(vm_id: Any, purpose: str, entry: dict[str, Any], ctx: CheckContext):
+    if not isinstance(vm_id, str) or not vm_id:
+        raise InvalidProof("verificationMethod must be a URL string")
+    method = await ctx.env.key_resolver.resolve_verification_method(vm_id)
+    entry["controller"] = method.controller
+    entry["keyType"] = method.type
+    entry["authorized"] = purpose in method.relationships
+    if not entry["authorized"]:
+        raise KeyNotAuthorized(f"{vm_id} is not listed under {purpose} by its controller {method.controller}")
+    return method
+
+
+async def _embedded_proof(item: CredentialItem, proof: dict[str, Any], proofs: list[dict[str, Any]],
+                          ctx: CheckContext) -> dict[str, Any]:
+    purpose = purpose_for(item)
+    label = proof.get("cryptosuite") or proof.get("type")
+    entry = _entry(label if isinstance(label, str) else repr(label), proof.get("verificationMethod"), proof.get("proofPurpose"))
+    try:
+        suite = suite_for(proof)
+        _check_options(item, proof, ctx)
+        previous = _previous(proof, proofs)
+        method = await _resolve(proof.get("verificationMethod"), purpose, entry, ctx)
+        entry["alg"] = await ctx.env.cpu.run(
+            verify_embedded_proof, item.document, proof, previous, suite, method.public_jwk,
+            ctx.env.resources, ctx.options.limits.canonicalization_max_work)
+    except (VerificationFailed, CheckNotPossible) as exc:
+        return _settle(entry, exc)
+    entry.update(outcome=Outcome.PASSED.value, detail="signature verified")
+    return entry
+
+
+def jwt_key_id(item: CredentialItem) -> str:
+    """The verification method a JWT names: ``kid`` (absolute, or relative to ``iss``), else ``iss`` itself.
+
+    VC-JWT 1.1 §6.3.1 / VC-JOSE-COSE §3.1.1: the key is found from ``kid`` in the issuer's DID document;
+    a bare ``iss`` DID is accepted only when it resolves to a single key (did:key, did:jwk).
+
+    :raises ResolutionError: neither ``kid`` nor a DID ``iss`` names a key.
+    """
+    header, claims = item.jwt.header, item.jwt.payload
+    kid, iss = header.get("kid"), claims.get("iss")
+    if isinstance(kid, str) and kid:
+        if kid.startswith("#") and isinstance(iss, str):
+            return iss + kid
+        if ":" in kid:
+            return kid
+        if isinstance(iss, str) and iss.startswith("did:"):
+            return f"{iss}#{kid}"
+    if isinstance(iss, str) and iss.startswith(("did:key:", "did:jwk:")):
+        return urldefrag(iss)[0]
+    if "jwk" in header:
+        raise ResolutionError("the JWT names its key only in the header 'jwk'; a key must come from the "
+                              "issuer's DID document or controller document, so it cannot be trusted")
+    raise ResolutionError("the JWT has no kid and its iss is not a DID that names a single key")
+
+
+def _check_jwt_binding(item: CredentialItem, ctx: CheckContext) -> None:
+    """VP-JWT: ``nonce`` carries the challenge and ``aud`` the domain (VC-JWT 1.1 §6.3.1)."""
+    claims, opts = item.jwt.payload, ctx.options
+    if item.kind != "presentation" or item.parent is not None:
+        return
+    if opts.challenge is not None and claims.get("nonce") != opts.challenge:
+        raise InvalidProof("the VP-JWT nonce does not match the expected challenge",
+                           problem_code=C.PROBLEM_INVALID_CHALLENGE_ERROR)
+    if opts.domain is not None:
+        aud = claims.get("aud")
+        if opts.domain not in (aud if isinstance(aud, list) else [aud]):
+            raise InvalidProof("the VP-JWT aud does not match the expected domain",
+                               problem_code=C.PROBLEM_INVALID_DOMAIN_ERROR)
+
+
+async def _jwt_proof(item: CredentialItem, ctx: CheckContext) -> dict[str, Any]:
+    header = item.jwt.header
+    entry = _entry(f"JWT {header.get('alg')}", header.get("kid"), purpose_for(item))
+    try:
+        alg = check_algorithm(header)
+        _check_jwt_typ(item)
+        _check_jwt_binding(item, ctx)
+        vm_id = jwt_key_id(item)
+        entry["verificationMethod"] = vm_id
+        method = await _resolve(vm_id, purpose_for(item), entry, ctx)
+        verify_compact(item.jwt.compact, method.public_jwk, alg)
+        entry["alg"] = alg
+    except (VerificationFailed, CheckNotPossible) as exc:
+        return _settle(entry, exc)
+    entry.update(outcome=Outcome.PASSED.value, detail="signature verified")
+    return entry
+
+
+_TYP = {("vc2.0", "credential"): ("vc+jwt", "vc+ld+jwt"), ("vc2.0", "presentation"): ("vp+jwt", "vp+ld+jwt"),
+        ("vc1.1", "credential"): ("JWT", "vc+jwt", "vc+ld+jwt"), ("vc1.1", "presentation"): ("JWT", "vp+jwt", "vp+ld+jwt")}
+
+
+def _check_jwt_typ(item: CredentialItem) -> None:
+    """``typ`` must fit the payload style when present (VC-JOSE-COSE §3.1.1; VC-JWT 1.1 allows none)."""
+    typ = item.jwt.header.get("typ")
+    allowed = _TYP[(item.jwt.style, item.kind)]
+    if typ is None:
+        if item.jwt.style == "vc2.0":
+            raise InvalidProof(f"a VCDM 2.0 JWT must declare typ {allowed[0]}")
+        return
+    if not isinstance(typ, str) or typ.removeprefix("application/") not in allowed:
+        raise MalformedValue(f"JWT typ {typ!r} does not fit a {item.jwt.style} {item.kind} (expected {allowed[0]})",
+                             pointer="/typ")

@@ -1,0 +1,58 @@
+"""Reading presented bytes as JSON within limits: size and nesting depth before any parsing.
+
+RFC 8259 JSON; limits from :class:`verifier.options.Limits`. Python's own parser would recurse
+until ``RecursionError`` on deep input, so depth is measured first on the raw text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from verifier.errors import InputError
+
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKET = re.compile(rb"[\[\]{}]")
+
+
+def json_depth(text: bytes) -> int:
+    """Return the deepest nesting of objects and arrays in ``text`` (strings are skipped)."""
+    depth = deepest = 0
+    for m in _BRACKET.finditer(_STRING.sub(b'""', text)):
+        if m.group() in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def loads_limited(data: bytes | str, *, max_bytes: int, max_depth: int, what: str = "input"):
+    """Parse ``data`` as JSON after checking its size (bytes) and nesting depth.
+
+    :param data: UTF-8 bytes or text.
+    :param max_bytes: largest accepted size, bytes.
+    :param max_depth: deepest accepted nesting of objects/arrays.
+    :param what: what the data is, for messages (e.g. "input", "JWT payload").
+    :returns: the parsed value.
+    :raises InputError: (PARSING_ERROR) too large, too deep, not UTF-8 or not JSON; the message names
+        the limit or the line and column.
+    """
+    raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    if len(raw) > max_bytes:
+        raise InputError(f"{what} is {len(raw)} bytes; the limit is {max_bytes} bytes")
+    depth = json_depth(raw)
+    if depth > max_depth:
+        raise InputError(f"{what} nests {depth} levels deep; the limit is {max_depth}")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{what} is not UTF-8 text (byte {exc.start})") from exc
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except (json.JSONDecodeError, ValueError) as exc:
+        raise InputError(f"{what} is not JSON: {exc}") from exc

@@ -1,0 +1,253 @@
+"""Parse presented input into the credentials to check (DESIGN.md "Data flow", step 2).
+
+Accepts (issue 2, "Inputs to accept"):
+- VCDM 1.1 / 2.0 JSON-LD credentials and presentations (VCDM 2.0 §4, §4.13 presentations);
+- compact VC-JWT / VP-JWT: VCDM 1.1 style (``vc``/``vp`` claim, VC-JWT 1.1 §6.3.1 claim mapping)
+  and VCDM 2.0 style (VC-JOSE-COSE §3.1.1: ``typ`` ``vc+jwt``, the payload is the credential);
+- ``EnvelopedVerifiableCredential`` with a ``data:application/vc+jwt,`` id (VCDM 2.0 §4.13.1).
+A presentation's members and a CLR 2.0 ``ClrCredential``'s nested credentials
+(``credentialSubject.verifiableCredential``) are returned too, each with its JSON pointer.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from verifier.errors import InputError
+from verifier.jsontext import loads_limited
+from verifier.options import Limits
+
+VC_V1 = "https://www.w3.org/2018/credentials/v1"
+VC_V2 = "https://www.w3.org/ns/credentials/v2"
+_COMPACT_JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
+_ENVELOPE_PREFIXES = ("data:application/vc+jwt,", "data:application/vc+ld+json+jwt,", "data:application/jwt,")
+_ENVELOPE_VP_PREFIXES = ("data:application/vp+jwt,",)
+
+
+@dataclass(frozen=True)
+class Jwt:
+    """A compact JWS as presented (RFC 7515 §7.1).
+
+    :ivar compact: the compact serialization.
+    :ivar header: decoded protected header.
+    :ivar payload: decoded payload (JSON object).
+    :ivar style: ``"vc1.1"`` (``vc``/``vp`` claim) or ``"vc2.0"`` (payload is the document).
+    """
+
+    compact: str
+    header: dict[str, Any]
+    payload: dict[str, Any]
+    style: Literal["vc1.1", "vc2.0"]
+
+
+@dataclass(frozen=True)
+class CredentialItem:
+    """One credential or presentation to check.
+
+    :ivar pointer: JSON pointer of the item in the presented document ("" = top level).
+    :ivar document: the credential/presentation as a JSON object (for a JWT: the claims mapped back).
+    :ivar kind: ``"credential"`` or ``"presentation"``.
+    :ivar jwt: the JWS securing it, or None for an embedded (Data Integrity) proof.
+    :ivar parent: pointer of the presentation or CLR that carries it, or None.
+    """
+
+    pointer: str
+    document: dict[str, Any]
+    kind: Literal["credential", "presentation"]
+    jwt: Jwt | None = None
+    parent: str | None = None
+
+    @property
+    def vc_version(self) -> str | None:
+        """``"1.1"``, ``"2.0"`` or None by the first ``@context`` entry (VCDM 2.0 §4.3)."""
+        ctx = self.document.get("@context")
+        first = ctx[0] if isinstance(ctx, list) and ctx else ctx
+        return {VC_V1: "1.1", VC_V2: "2.0"}.get(first) if isinstance(first, str) else None
+
+
+@dataclass(frozen=True)
+class Presented:
+    """Parsed input.
+
+    :ivar raw: the presented bytes (the cache key is taken over them).
+    :ivar items: the top-level item first, then nested ones in document order.
+    """
+
+    raw: bytes
+    items: tuple[CredentialItem, ...] = field(default_factory=tuple)
+
+    @property
+    def top(self) -> CredentialItem:
+        """The top-level credential or presentation."""
+        return self.items[0]
+
+
+def _b64url_json(segment: str, what: str, limits: Limits) -> dict[str, Any]:
+    try:
+        raw = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    except (ValueError, TypeError) as exc:
+        raise InputError(f"JWT {what} is not base64url") from exc
+    value = loads_limited(raw, max_bytes=limits.max_body_bytes, max_depth=limits.max_json_depth,
+                          what=f"JWT {what}")
+    if not isinstance(value, dict):
+        raise InputError(f"JWT {what} must be a JSON object, got {type(value).__name__}")
+    return value
+
+
+def parse_jwt(compact: str, limits: Limits) -> tuple[Jwt, dict[str, Any], str]:
+    """Decode a compact VC-JWT or VP-JWT without checking its signature.
+
+    :returns: (the :class:`Jwt`, the credential/presentation document, ``"credential"``/``"presentation"``).
+    :raises InputError: not a compact JWS, undecodable segments, or neither a VC nor a VP.
+    """
+    compact = compact.strip()
+    if not _COMPACT_JWS.match(compact):
+        raise InputError("not a compact JWS (three base64url parts separated by '.')")
+    h, p, _ = compact.split(".")
+    header = _b64url_json(h, "header", limits)
+    payload = _b64url_json(p, "payload", limits)
+    if isinstance(payload.get("vc"), dict):
+        return Jwt(compact, header, payload, "vc1.1"), _map_jwt_claims(payload["vc"], payload), "credential"
+    if isinstance(payload.get("vp"), dict):
+        return Jwt(compact, header, payload, "vc1.1"), _map_jwt_vp_claims(payload["vp"], payload), "presentation"
+    types = payload.get("type")
+    types = [types] if isinstance(types, str) else types if isinstance(types, list) else []
+    if "VerifiablePresentation" in types:
+        return Jwt(compact, header, payload, "vc2.0"), payload, "presentation"
+    if "VerifiableCredential" in types or "@context" in payload:
+        return Jwt(compact, header, payload, "vc2.0"), payload, "credential"
+    raise InputError("the JWT carries no 'vc' or 'vp' claim and its payload is not a credential (no 'type')")
+
+
+def _map_jwt_claims(vc: dict[str, Any], claims: dict[str, Any]) -> dict[str, Any]:
+    """VC-JWT 1.1 §6.3.1 (VCDM 1.1 "JWT decoding"): fill the credential from registered claims.
+
+    Claims that disagree with the credential are left for the parse check to report; here a
+    claim only fills a property the credential lacks.
+    """
+    doc = dict(vc)
+    if "iss" in claims and "issuer" not in doc:
+        doc["issuer"] = claims["iss"]
+    if "jti" in claims and "id" not in doc:
+        doc["id"] = claims["jti"]
+    if "sub" in claims and isinstance(doc.get("credentialSubject"), dict) and "id" not in doc["credentialSubject"]:
+        doc["credentialSubject"] = {**doc["credentialSubject"], "id": claims["sub"]}
+    return doc
+
+
+def _map_jwt_vp_claims(vp: dict[str, Any], claims: dict[str, Any]) -> dict[str, Any]:
+    doc = dict(vp)
+    if "iss" in claims and "holder" not in doc:
+        doc["holder"] = claims["iss"]
+    if "jti" in claims and "id" not in doc:
+        doc["id"] = claims["jti"]
+    return doc
+
+
+def _types(doc: dict[str, Any]) -> list[str]:
+    t = doc.get("type")
+    return [t] if isinstance(t, str) else [x for x in t if isinstance(x, str)] if isinstance(t, list) else []
+
+
+def parse_presented(raw: bytes | str, *, limits: Limits,
+                    expect: Literal["any", "credential", "presentation"] = "any") -> Presented:
+    """Parse presented bytes: JSON-LD document or compact JWT, detected from content.
+
+    :param raw: the presented bytes (or text).
+    :param limits: size, depth and count limits (checked before anything else).
+    :param expect: refuse a presentation where a credential is expected, and the reverse.
+    :returns: :class:`Presented` with the top-level item and every nested credential.
+    :raises InputError: (PARSING_ERROR) not JSON or JWT, too large/deep, not a VC/VP, wrong kind.
+    """
+    data = raw.encode("utf-8") if isinstance(raw, str) else bytes(raw)
+    if len(data) > limits.max_body_bytes:
+        raise InputError(f"input is {len(data)} bytes; the limit is {limits.max_body_bytes} bytes")
+    text = data.strip()
+    items: list[CredentialItem] = []
+    if text[:1] in (b"{", b"["):
+        value = loads_limited(text, max_bytes=limits.max_body_bytes, max_depth=limits.max_json_depth)
+        if not isinstance(value, dict):
+            raise InputError(f"input must be a JSON object, got {type(value).__name__}")
+        doc = value
+        kind = _kind_of(doc)
+        jwt = None
+    elif text[:1] == b'"':
+        raise InputError("input is a JSON string; give the credential itself (a JSON object or a compact JWT)")
+    else:
+        try:
+            compact = text.decode("ascii")
+        except UnicodeDecodeError as exc:
+            raise InputError("input is neither JSON nor a compact JWT") from exc
+        if not _COMPACT_JWS.match(compact):
+            raise InputError("input is neither JSON (an object) nor a compact JWT")
+        jwt, doc, kind = parse_jwt(compact, limits)
+    if expect != "any" and kind != expect:
+        raise InputError(f"expected a verifiable {expect}, got a verifiable {kind}", pointer="/type")
+    items.append(CredentialItem(pointer="", document=doc, kind=kind, jwt=jwt))
+    _collect_nested(items[0], items, limits)
+    return Presented(raw=data, items=tuple(items))
+
+
+def _kind_of(doc: dict[str, Any]) -> Literal["credential", "presentation"]:
+    types = _types(doc)
+    if "VerifiablePresentation" in types:
+        return "presentation"
+    if "VerifiableCredential" in types:
+        return "credential"
+    if "EnvelopedVerifiableCredential" in types:
+        return "credential"
+    if "@context" not in doc and "type" not in doc:
+        raise InputError("the JSON object is not a verifiable credential or presentation "
+                         "(it has no '@context' and no 'type')", pointer="")
+    # A document that claims to be JSON-LD but lacks the VC type: the parse check reports it.
+    return "credential"
+
+
+def _member_item(value: Any, pointer: str, parent: str, limits: Limits) -> CredentialItem:
+    """One member of a presentation's or CLR's ``verifiableCredential`` list."""
+    if isinstance(value, str):
+        jwt, doc, kind = parse_jwt(value, limits)
+        return CredentialItem(pointer=pointer, document=doc, kind=kind, jwt=jwt, parent=parent)
+    if not isinstance(value, dict):
+        raise InputError(f"{pointer} must be a credential object or a compact JWT, got {type(value).__name__}",
+                         pointer=pointer)
+    vid = value.get("id")
+    if "EnvelopedVerifiableCredential" in _types(value) and isinstance(vid, str):
+        for prefix in _ENVELOPE_PREFIXES:
+            if vid.startswith(prefix):
+                jwt, doc, kind = parse_jwt(vid[len(prefix):], limits)
+                return CredentialItem(pointer=pointer, document=doc, kind=kind, jwt=jwt, parent=parent)
+        raise InputError(f"{pointer}/id: unsupported envelope (expected a data:application/vc+jwt, URL)",
+                         pointer=pointer + "/id")
+    return CredentialItem(pointer=pointer, document=value, kind=_kind_of(value), parent=parent)
+
+
+def _collect_nested(item: CredentialItem, items: list[CredentialItem], limits: Limits) -> None:
+    """Append the credentials a presentation or a ClrCredential carries (depth-first, in order)."""
+    doc = item.document
+    members: list[tuple[str, Any]] = []
+    if item.kind == "presentation":
+        vcs = doc.get("verifiableCredential")
+        members = _as_members(vcs, "/verifiableCredential")
+    elif "ClrCredential" in _types(doc):
+        subject = doc.get("credentialSubject")
+        if isinstance(subject, dict):
+            members = _as_members(subject.get("verifiableCredential"), "/credentialSubject/verifiableCredential")
+    for rel, value in members:
+        if len(items) >= limits.max_credentials:
+            raise InputError(f"more than {limits.max_credentials} credentials in one input")
+        pointer = item.pointer + rel
+        child = _member_item(value, pointer, item.pointer, limits)
+        items.append(child)
+        _collect_nested(child, items, limits)
+
+
+def _as_members(value: Any, base: str) -> list[tuple[str, Any]]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [(f"{base}/{i}", v) for i, v in enumerate(value)]
+    return [(base, value)]

@@ -1,0 +1,113 @@
+"""The check pipeline: plan checks x credentials, run them all, aggregate a report (DESIGN.md "Data flow").
+
+Every planned check yields a result, in plan order; a check that does not apply is reported as
+``not_applicable`` (STYLE.md rule 3). ``verified`` is true only when every required check of every
+credential passed (DESIGN.md "Report").
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from verifier import constants as C
+from verifier.checks import CHECKS, DISPATCHED
+from verifier.checks.context import CheckContext
+from verifier.dispatch import Dispatcher
+from verifier.environment import Environment
+from verifier.options import VerifyOptions
+from verifier.parse import CredentialItem, Presented
+from verifier.report import CheckResult, Outcome, Report, problem_from_result
+from verifier.messages import problem_details
+from verifier.summary import summarize
+
+
+def required_checks(options: VerifyOptions) -> frozenset[str]:
+    """The checks that must pass for ``verified`` (issue 2 "Other checks"; issue 5 ``checks`` option)."""
+    if options.checks:
+        return frozenset(options.checks)
+    base = {C.CHECK_PARSE, C.CHECK_PROOF, C.CHECK_ISSUER_KEY, C.CHECK_VALIDITY, C.CHECK_STATUS}
+    if options.require_trusted_issuer:
+        base.add(C.CHECK_ISSUER_TRUST)
+    return frozenset(base)
+
+
+async def _run_one(check_id: str, item: CredentialItem, ctx: CheckContext, dispatcher: Dispatcher) -> CheckResult:
+    module = CHECKS[check_id]
+    if not module.applies_to(item):
+        return CheckResult(check_id, Outcome.NOT_APPLICABLE, _not_applicable_reason(check_id, item), target=item.pointer)
+    if check_id in DISPATCHED:
+        result = await dispatcher.run(check_id, item, ctx)
+    else:
+        result = await module.run(item, ctx)
+    ctx.prior[(item.pointer, check_id)] = result
+    return result
+
+
+def _not_applicable_reason(check_id: str, item: CredentialItem) -> str:
+    return {
+        C.CHECK_STATUS: "no credentialStatus: the issuer publishes no status for this credential",
+        C.CHECK_ISSUER_TRUST: "a presentation's holder is not judged by the issuer registry",
+        C.CHECK_ISSUER_KEY: "the presentation states no holder",
+    }.get(check_id, "does not apply")
+
+
+async def _check_item(item: CredentialItem, ctx: CheckContext, dispatcher: Dispatcher) -> list[CheckResult]:
+    """Run every check on one credential: dispatched ones concurrently, ``issuer_key`` after ``proof``."""
+    parse = await _run_one(C.CHECK_PARSE, item, ctx, dispatcher)
+    proof, validity, status, trust = await asyncio.gather(
+        _run_one(C.CHECK_PROOF, item, ctx, dispatcher), _run_one(C.CHECK_VALIDITY, item, ctx, dispatcher),
+        _run_one(C.CHECK_STATUS, item, ctx, dispatcher), _run_one(C.CHECK_ISSUER_TRUST, item, ctx, dispatcher))
+    issuer_key = await _run_one(C.CHECK_ISSUER_KEY, item, ctx, dispatcher)
+    by_id = {r.check: r for r in (parse, proof, issuer_key, validity, status, trust)}
+    return [by_id[cid] for cid in CHECKS]
+
+
+async def verify_presented(presented: Presented, *, options: VerifyOptions, env: Environment,
+                           dispatcher: Dispatcher) -> Report:
+    """Verify every credential in ``presented`` and build the report.
+
+    :param presented: parsed input (:func:`verifier.parse.parse_presented`).
+    :param options: time, limits and policy.
+    :param env: resolvers, CPU runner, trust and status sources.
+    :param dispatcher: where dispatched checks run.
+    :returns: the :class:`Report`; verification problems are outcomes, never exceptions.
+    """
+    ctx = CheckContext(options=options, env=env, presented=presented)
+    per_item = await asyncio.gather(*(_check_item(item, ctx, dispatcher) for item in presented.items))
+    results = [r for item_results in per_item for r in item_results]
+    return build_report(presented, results, options)
+
+
+def _trusted(results: list[CheckResult]) -> bool | None:
+    """True when every credential's issuer is trusted, False when any is not, None when unknown."""
+    answers = [r.evidence.get("trusted") for r in results if r.check == C.CHECK_ISSUER_TRUST
+               and r.outcome != Outcome.NOT_APPLICABLE]
+    if not answers or any(a is None for a in answers):
+        return None if not any(a is False for a in answers) else False
+    return all(answers)
+
+
+def build_report(presented: Presented, results: list[CheckResult], options: VerifyOptions) -> Report:
+    """Aggregate results into the report body (DESIGN.md "Report")."""
+    required = required_checks(options)
+    errors: list[dict[str, Any]] = []
+    warnings: list[dict[str, Any]] = []
+    for r in results:
+        for code, detail in r.warnings:
+            warnings.append(problem_details(code, detail, check=r.check, **({"credential": r.target} if r.target else {})))
+        if r.outcome in (Outcome.PASSED, Outcome.NOT_APPLICABLE):
+            continue
+        (errors if r.check in required else warnings).append(problem_from_result(r))
+    verified = not errors and all(
+        r.outcome in (Outcome.PASSED, Outcome.NOT_APPLICABLE) for r in results if r.check in required)
+    return Report(
+        verified=verified,
+        trusted=_trusted(results),
+        checks=list(CHECKS),
+        results=results,
+        errors=errors,
+        warnings=warnings,
+        credential=summarize(presented.top),
+        credentials=[{"pointer": i.pointer, **summarize(i)} for i in presented.items[1:]],
+    )

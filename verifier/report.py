@@ -1,0 +1,134 @@
+"""The report model: check results, outcomes and the answer body (DESIGN.md "Report").
+
+The body is VC-API (W3C VCALM "Verify Credential") compatible: ``verified``, ``checks``, ``errors``,
+``warnings`` (RFC 9457 ProblemDetails), plus our ``results`` list, ``trusted`` and ``credential`` summary.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+from verifier import constants as C
+from verifier.messages import problem_details
+
+
+class Outcome(str, enum.Enum):
+    """How one check ended (DESIGN.md "Report")."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    INDETERMINATE = "indeterminate"  # could not be decided: network error, unknown suite, ...
+    NOT_APPLICABLE = "not_applicable"  # e.g. no credentialStatus
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The result of one check on one credential.
+
+    :ivar check: check id from :mod:`verifier.constants` (``proof``, ``status``, ...).
+    :ivar outcome: the :class:`Outcome`.
+    :ivar detail: a plain-language reason naming the evidence (key, suite, list URL and index, ...).
+    :ivar problem_code: problem code when the outcome is not ``passed``/``not_applicable``.
+    :ivar evidence: JSON-ready evidence (keys used, cryptosuite, URLs, registry version, ...).
+    :ivar warnings: problem codes and details that do not change the outcome.
+    :ivar target: JSON pointer of the credential inside the presented document ("" = top level).
+    """
+
+    check: str
+    outcome: Outcome
+    detail: str
+    problem_code: str | None = None
+    evidence: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[tuple[str, str], ...] = ()
+    target: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """Render as the ``results`` entry of the report."""
+        out: dict[str, Any] = {"check": self.check, "outcome": self.outcome.value,
+                               "title": _TITLES[self.check], "detail": self.detail}
+        if self.target:
+            out["credential"] = self.target
+        if self.problem_code:
+            out["problem"] = self.problem_code
+        out.update(self.evidence)
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "CheckResult":
+        """Rebuild from :meth:`to_json` output plus ``warnings``/``target`` (dispatcher transport)."""
+        known = {"check", "outcome", "title", "detail", "credential", "problem", "_warnings"}
+        return cls(
+            check=data["check"], outcome=Outcome(data["outcome"]), detail=data["detail"],
+            problem_code=data.get("problem"), target=data.get("credential", ""),
+            evidence={k: v for k, v in data.items() if k not in known},
+            warnings=tuple(tuple(w) for w in data.get("_warnings", ())),
+        )
+
+    def to_transport(self) -> dict[str, Any]:
+        """JSON form that round-trips through :meth:`from_json` (carries warnings too)."""
+        out = self.to_json()
+        out["_warnings"] = [list(w) for w in self.warnings]
+        return out
+
+
+_TITLES = {
+    C.CHECK_PARSE: "Credential is well-formed",
+    C.CHECK_PROOF: "Signature is valid",
+    C.CHECK_ISSUER_KEY: "Signed by the issuer's key",
+    C.CHECK_VALIDITY: "Within its validity period",
+    C.CHECK_STATUS: "Not revoked or suspended",
+    C.CHECK_ISSUER_TRUST: "Issuer is in the trust registry",
+}
+
+
+@dataclass
+class Report:
+    """The answer for one presented credential or presentation.
+
+    :ivar verified: every required check passed (DESIGN.md "Report").
+    :ivar trusted: the trust registry's answer: True/False, None when no registry is configured.
+    :ivar checks: check ids run, in plan order.
+    :ivar results: every planned check's result, in plan order (nested credentials included).
+    :ivar errors: ProblemDetails of failed or indeterminate required checks.
+    :ivar warnings: ProblemDetails that do not change ``verified``.
+    :ivar credential: summary of the (top-level) credential or presentation.
+    :ivar credentials: summaries of nested credentials (VP members, CLR achievements), by pointer.
+    """
+
+    verified: bool
+    trusted: bool | None
+    checks: list[str]
+    results: list[CheckResult]
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    credential: dict[str, Any] = field(default_factory=dict)
+    credentials: list[dict[str, Any]] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """Render the report body (JSON-ready dict)."""
+        out = {
+            "verified": self.verified,
+            "trusted": self.trusted,
+            "checks": self.checks,
+            "results": [r.to_json() for r in self.results],
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "credential": self.credential,
+        }
+        if self.credentials:
+            out["credentials"] = self.credentials
+        out.update(self.extra)
+        return out
+
+
+def problem_from_result(result: CheckResult) -> dict[str, Any]:
+    """ProblemDetails (RFC 9457) for a failed or indeterminate result."""
+    code = result.problem_code or C.PROBLEM_VERIFICATION_ERROR
+    pd = problem_details(code, result.detail)
+    pd["check"] = result.check
+    if result.target:
+        pd["credential"] = result.target
+    return pd

@@ -1,0 +1,65 @@
+"""VC-JWT / VP-JWT signature verification (VC-JWT 1.1 §6.3, VC-JOSE-COSE §3.1.1, RFC 7515 §5.2).
+
+The algorithm is taken from the header and must be on our list; ``none`` and HMAC algorithms
+are refused outright (RFC 8725 §3.1-3.2). The key comes from the issuer's DID or controller
+document (resolved by the caller), never from the header's ``jwk`` alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from joserfc import jws
+from joserfc.errors import BadSignatureError, JoseError
+from joserfc.jwk import JWKRegistry
+
+from verifier.errors import InvalidProof, InvalidSignature, UnsupportedCryptosuite
+
+#: JWS algorithms we verify (issue 2), with the key type each needs (RFC 7518 §3.1, RFC 8037, RFC 8812).
+ALGORITHMS: dict[str, tuple[str, str | None]] = {
+    "EdDSA": ("OKP", "Ed25519"),
+    "ES256": ("EC", "P-256"),
+    "ES384": ("EC", "P-384"),
+    "ES256K": ("EC", "secp256k1"),
+    "RS256": ("RSA", None),
+    "PS256": ("RSA", None),
+}
+
+
+def check_algorithm(header: dict[str, Any]) -> str:
+    """Return the header's ``alg`` if we accept it.
+
+    :raises InvalidProof: ``alg`` missing, ``none`` or an HMAC algorithm (refused: CRYPTOGRAPHIC_SECURITY_ERROR).
+    :raises UnsupportedCryptosuite: another algorithm we do not implement.
+    """
+    alg = header.get("alg")
+    if not isinstance(alg, str) or not alg:
+        raise InvalidProof("the JWT header has no alg", pointer="/alg")
+    if alg.lower() == "none" or alg.upper().startswith("HS"):
+        raise InvalidProof(f"JWT alg {alg} is refused: unsigned and shared-secret tokens are not verifiable credentials",
+                           problem_code="CRYPTOGRAPHIC_SECURITY_ERROR", pointer="/alg")
+    if alg not in ALGORITHMS:
+        raise UnsupportedCryptosuite(f"JWT alg {alg} is not supported (supported: {', '.join(ALGORITHMS)})")
+    return alg
+
+
+def verify_compact(compact: str, public_jwk: dict[str, Any], alg: str) -> None:
+    """Verify a compact JWS with ``public_jwk``, accepting exactly ``alg``.
+
+    :param compact: the compact serialization (RFC 7515 §7.1).
+    :param public_jwk: the resolved public key (RFC 7517).
+    :param alg: the algorithm from :func:`check_algorithm`; the key must be of its type.
+    :raises InvalidSignature: the signature does not verify.
+    :raises InvalidProof: the key does not fit ``alg`` or the token is malformed.
+    """
+    kty, crv = ALGORITHMS[alg]
+    if public_jwk.get("kty") != kty or (crv is not None and public_jwk.get("crv") != crv):
+        raise InvalidProof(f"JWT alg {alg} needs a {kty} {crv or ''} key; the issuer's key is "
+                           f"{public_jwk.get('kty')} {public_jwk.get('crv', '')}".rstrip())
+    try:
+        key = JWKRegistry.import_key(dict(public_jwk))
+        jws.deserialize_compact(compact, key, algorithms=[alg])
+    except BadSignatureError as exc:
+        raise InvalidSignature(f"the JWT signature ({alg}) does not verify") from exc
+    except (JoseError, ValueError, TypeError) as exc:
+        raise InvalidProof(f"the JWT could not be verified with {alg}: {type(exc).__name__}") from exc
