@@ -1,0 +1,17 @@
+"""Shared test fixtures: where the shared vector corpus lives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+VECTORS = SHARED / "vectors"
+
+
+def vectors_or_skip() -> Path:
+    """The shared vector corpus directory, or skip the test with a message when it is absent."""
+    if not (VECTORS / "MANIFEST.json").is_file():
+        pytest.skip(f"shared vector corpus not found at {VECTORS} (it sits beside the checkout as ../shared)")
+    return VECTORS

@@ -1,0 +1,153 @@
+"""The ``ler-verifier`` command line: a composition root (DESIGN.md "Packages").
+
+``ler-verifier verify FILE...`` reads presented credentials (paths or ``-`` for stdin), verifies
+each and prints a report. Exit status: 0 every input verified, 1 some input not verified,
+2 bad usage or unreadable input, 3 internal error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from datetime import timezone
+from pathlib import Path
+from typing import BinaryIO
+
+import click
+
+from verifier.errors import InputError, MalformedValue
+from verifier.options import VerifyOptions
+from verifier.settings import Settings, SettingsError, load_settings
+from verifier.timestamps import parse_timestamp
+
+EXIT_VERIFIED, EXIT_NOT_VERIFIED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _read_limited(stream: BinaryIO, limit: int) -> bytes:
+    """Read at most ``limit + 1`` bytes so an oversized input is reported, not loaded whole."""
+    return stream.read(limit + 1)
+
+
+def _read_input(path: str, limit: int) -> bytes:
+    if path == "-":
+        return _read_limited(sys.stdin.buffer, limit)
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{path}: no such file")
+    with p.open("rb") as f:
+        return _read_limited(f, limit)
+
+
+@click.group()
+@click.version_option(package_name="ler-verifier")
+def main() -> None:
+    """Verify Learning and Employment Records: W3C Verifiable Credentials, Open Badges 3.0, CLR 2.0."""
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (JSON Lines for several files).")
+@click.option("--offline-bundle", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              envvar="LER_OFFLINE_BUNDLE", help="Answer every lookup from this offline bundle; no network.")
+@click.option("--at", "at", help="Judge validity at this RFC 3339 instant instead of now.")
+@click.option("--challenge", help="Expected presentation challenge (nonce).")
+@click.option("--domain", help="Expected presentation domain (audience).")
+@click.option("--require-trusted-issuer", is_flag=True, help="Count issuer trust towards 'verified'.")
+def verify(files: tuple[str, ...], as_json: bool, offline_bundle: Path | None, at: str | None,
+           challenge: str | None, domain: str | None, require_trusted_issuer: bool) -> None:
+    """Verify each FILE (a path, or - for standard input): JSON-LD credential or presentation, or a JWT."""
+    try:
+        settings = load_settings(offline_bundle=offline_bundle)
+        options = VerifyOptions(limits=settings.limits(), max_clock_skew_s=settings.max_clock_skew_s,
+                                challenge=challenge, domain=domain, require_trusted_issuer=require_trusted_issuer)
+        if at is not None:
+            options = options.replace(now=parse_timestamp(at, "--at")[0].astimezone(timezone.utc))
+    except (SettingsError, MalformedValue) as exc:
+        raise click.UsageError(getattr(exc, "detail", str(exc))) from exc
+    code = asyncio.run(_verify_all(files, settings, options, as_json))
+    sys.exit(code)
+
+
+async def _verify_all(files: tuple[str, ...], settings: Settings, options: VerifyOptions, as_json: bool) -> int:
+    from verifier.api import verify as verify_input
+    from verifier.messages import problem_details
+    from verifier.render import render_text
+    from verifier.runtime import open_environment
+    from verifier.trust import open_trust_source
+
+    worst = EXIT_VERIFIED
+    async with open_trust_source(settings) as trust, open_environment(settings, trust=trust) as env:
+        for path in files:
+            try:
+                report = await verify_input(_read_input(path, options.limits.max_body_bytes), env=env, options=options)
+            except InputError as exc:
+                worst = max(worst, EXIT_USAGE)
+                problem = problem_details(exc.problem_code, exc.detail, **({"pointer": exc.pointer} if exc.pointer else {}))
+                if as_json:
+                    click.echo(json.dumps({"verified": False, "source": path, "errors": [problem]}))
+                else:
+                    click.echo(f"{path}: cannot read input: {exc.detail}", err=True)
+                continue
+            worst = max(worst, EXIT_VERIFIED if report.verified else EXIT_NOT_VERIFIED)
+            if as_json:
+                click.echo(json.dumps({**report.to_json(), "source": path}, ensure_ascii=False))
+            else:
+                click.echo(render_text(report, source=path))
+    return worst
+
+
+@main.group()
+def contexts() -> None:
+    """Manage JSON-LD contexts (bundled ones are pinned; operators add others, e.g. CLR 2.0)."""
+
+
+@contexts.command("add")
+@click.argument("url")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+def contexts_add(url: str, file: Path) -> None:
+    """Install the context at URL from FILE, pinned by its SHA-256, in the data directory."""
+    from verifier.contexts import install_context
+
+    settings = _settings_or_usage()
+    try:
+        entry = install_context(url, file, settings.data_dir)
+    except (ValueError, InputError) as exc:
+        raise click.UsageError(str(exc)) from exc
+    click.echo(f"installed {url} (sha256 {entry['sha256']})")
+
+
+@contexts.command("list")
+def contexts_list() -> None:
+    """List bundled and installed contexts with their SHA-256 and source."""
+    from verifier.contexts import list_contexts
+
+    settings = _settings_or_usage()
+    for entry in list_contexts(settings.data_dir):
+        click.echo(f"{entry['url']}\t{entry.get('sha256', '')}\t{entry.get('source', '')}")
+
+
+def _settings_or_usage() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+def _attach_optional_groups() -> None:
+    """Attach the trust registry's command groups (issue 4)."""
+    from trust_registry.cli import keys_group, registry_group
+
+    main.add_command(registry_group, "registry")
+    main.add_command(keys_group, "keys")
+
+
+def run() -> None:
+    """Console entry point with a last-resort handler: never a traceback on the terminal."""
+    try:
+        main(standalone_mode=True)
+    except SystemExit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the outermost boundary of the program
+        click.echo(f"ler-verifier: internal error ({type(exc).__name__}); please report it", err=True)
+        sys.exit(EXIT_INTERNAL)

@@ -1,0 +1,41 @@
+"""Build the process-wide :class:`Environment` from settings (used by the CLI, the service, workers).
+
+One fetcher (HTTP client) and one key resolver per process (DESIGN.md "Data flow"); with an
+offline bundle no fetcher exists at all, so nothing can reach the network.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from concurrent.futures import Executor
+from typing import AsyncIterator
+
+from verifier.did import KeyResolver
+from verifier.environment import CpuRunner, Environment, StatusSource, TrustSource
+from verifier.fetch import Fetcher
+from verifier.settings import Settings
+
+
+@contextlib.asynccontextmanager
+async def open_environment(settings: Settings, *, executor: Executor | None = None,
+                           trust: TrustSource | None = None,
+                           status: StatusSource | None = None) -> AsyncIterator[Environment]:
+    """Yield an :class:`Environment` for ``settings``; close its HTTP client on exit.
+
+    :param settings: process settings.
+    :param executor: process pool for CPU-bound checks, or None to run them in place.
+    :param trust: trust source (issue 4), or None.
+    :param status: status source (issue 3), or None.
+    """
+    resources = settings.resources()
+    fetcher = None
+    if settings.offline_bundle is None:
+        fetcher = Fetcher(timeout_s=settings.fetch_timeout_s, max_bytes=settings.max_fetch_bytes,
+                          allow_insecure_loopback=settings.allow_insecure_loopback)
+    try:
+        resolver = KeyResolver(resources=resources, fetcher=fetcher)
+        yield Environment(resources=resources, key_resolver=resolver, cpu=CpuRunner(executor), trust=trust,
+                          status=status)
+    finally:
+        if fetcher is not None:
+            await fetcher.close()

@@ -1,0 +1,68 @@
+"""The trust source over :mod:`trust_registry`: the only place the core imports the registry (DESIGN.md).
+
+Lookups read an in-process snapshot that reloads when the registry version changes (issue 4).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime
+from typing import AsyncIterator, Sequence
+
+from trust_registry import TrustDecision, TrustRegistry, default_database_url
+from trust_registry.errors import RegistryUnavailable
+
+from verifier.errors import CheckNotPossible
+from verifier.settings import Settings
+
+
+class RegistryTrustSource:
+    """Answers ``issuer_trust`` from a :class:`trust_registry.TrustRegistry`.
+
+    :param registry: an open registry.
+    :param registries: restrict to these named registries (sources), or None for all.
+    """
+
+    def __init__(self, registry: TrustRegistry, registries: Sequence[str] | None = None):
+        self.registry = registry
+        self.registries = registries
+
+    async def decide(self, *, issuer_id: str, credential_types: Sequence[str], at: datetime) -> TrustDecision:
+        """Return the registry's decision for ``issuer_id`` at ``at``.
+
+        :raises CheckNotPossible: the registry cannot be read.
+        """
+        try:
+            snapshot = await self.registry.snapshot()
+        except RegistryUnavailable as exc:
+            raise CheckNotPossible(f"trust registry unavailable: {exc}") from exc
+        return snapshot.decide(issuer_id=issuer_id, credential_types=credential_types, at=at,
+                               registries=self.registries)
+
+
+def configured_database_url(settings: Settings) -> str | None:
+    """The registry URL to use, or None when none is configured and the default SQLite file is absent."""
+    if settings.database_url:
+        return settings.database_url
+    url = default_database_url(settings.data_dir)
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        from pathlib import Path
+
+        if not Path(path).is_file():
+            return None
+    return url
+
+
+@contextlib.asynccontextmanager
+async def open_trust_source(settings: Settings) -> AsyncIterator[RegistryTrustSource | None]:
+    """Yield a trust source for the configured registry, or None when there is none."""
+    url = configured_database_url(settings)
+    if url is None:
+        yield None
+        return
+    registry = await TrustRegistry.open(url)
+    try:
+        yield RegistryTrustSource(registry)
+    finally:
+        await registry.close()
