@@ -41,6 +41,7 @@ from verifier.options import ResourceConfig
 
 __all__ = ["KeyResolver"]
 
+_DID_METHODS = ("key", "jwk", "web")
 _DOC_ACCEPT = "application/did+json, application/ld+json, application/json"
 _Loaded = tuple[dict, float]  # (document, cache lifetime in seconds)
 
@@ -92,6 +93,8 @@ class KeyResolver:
         if vm_id.startswith("did:"):
             did, fragment = split_did_url(vm_id)
             method, _ = parse_did(did)
+            if method not in _DID_METHODS:
+                raise ResolutionError(f"DID method {method} is not supported")
             if fragment is None and method in ("key", "jwk"):
                 vm_id = did_key_method_id(did) if method == "key" else did_jwk_method_id(did)
             elif fragment is None:
