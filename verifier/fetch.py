@@ -121,9 +121,20 @@ def _ip_or_none(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | No
     return ip
 
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
 def _address_allowed(ip: ipaddress.IPv4Address | ipaddress.IPv6Address, allow_loopback: bool) -> bool:
+    """Public unicast only (loopback when allowed); IPv6 wrappers of IPv4 (6to4, Teredo, NAT64) are judged
+    by the IPv4 address they carry too."""
     if ip.is_loopback:
         return allow_loopback
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip in _NAT64:  # DNS64 synthesised: the IPv4 address decides
+            return _address_allowed(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF), False)
+        inner = ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if inner is not None and not _address_allowed(inner, False):
+            return False
     return ip.is_global and not ip.is_multicast and not ip.is_reserved and not ip.is_unspecified
 
 
@@ -156,7 +167,8 @@ class _CheckingResolver(AbstractResolver):
 
 
 class Fetcher:
-    """A checked HTTP GET client; one aiohttp ``ClientSession`` per instance, made lazily in the running loop.
+    """A checked HTTP GET client; one aiohttp ``ClientSession`` per instance, made lazily in the running loop
+    (a Fetcher then belongs to that loop: one per process and loop).
 
     :param timeout_s: deadline of one :meth:`get`, redirects and body included, seconds.
     :param max_bytes: largest body accepted, bytes.
@@ -171,6 +183,7 @@ class Fetcher:
         self.allow_insecure_loopback = allow_insecure_loopback
         self.max_redirects = max_redirects
         self._session: aiohttp.ClientSession | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     async def __aenter__(self) -> "Fetcher":
         return self
@@ -185,7 +198,11 @@ class Fetcher:
             await session.close()
 
     def _get_session(self) -> aiohttp.ClientSession:
+        loop = asyncio.get_running_loop()
+        if self._session is not None and not self._session.closed and self._loop is not loop:
+            raise RuntimeError("a Fetcher belongs to the event loop that first used it; make one per loop")
         if self._session is None or self._session.closed:
+            self._loop = loop
             connector = aiohttp.TCPConnector(resolver=_CheckingResolver(self.allow_insecure_loopback),
                                              use_dns_cache=False, limit=100)
             self._session = aiohttp.ClientSession(connector=connector, trust_env=False,

@@ -213,6 +213,10 @@ async def test_loopback_name_allowed_with_the_test_setting(server, fetcher):
     ("/relative/path", "absolute URL"),
     ("https://printer.local/", "local-network"),
     ("https://[fe80::1]/", "non-public"),
+    ("https://[2002:a00:1::]/", "non-public"),          # 6to4 wrapping 10.0.0.1
+    ("https://[64:ff9b::a00:1]/", "non-public"),        # NAT64 wrapping 10.0.0.1
+    ("https://100.64.0.1/", "non-public"),              # shared address space (RFC 6598)
+    ("https://[2001:db8::1]/", "non-public"),           # documentation
 ])
 def test_check_url_refuses_before_any_connection(url, message):
     with pytest.raises(FetchError, match=message):
@@ -241,3 +245,14 @@ async def test_one_session_reused_and_close_is_idempotent(server):
     assert fetcher._session is session
     await fetcher.close()
     await fetcher.close()
+
+
+async def test_a_fetcher_belongs_to_one_event_loop(server, fetcher):
+    server.json("/a", {})
+    await fetcher.get(server.base + "/a")
+
+    def other_loop():
+        return asyncio.run(fetcher.get(server.base + "/a"))
+
+    with pytest.raises(RuntimeError, match="one per loop"):
+        await asyncio.to_thread(other_loop)
