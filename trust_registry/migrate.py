@@ -1,0 +1,57 @@
+"""Apply the packaged Alembic migrations programmatically (no alembic.ini needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from trust_registry.db import create_engine, is_postgresql
+from trust_registry.errors import RegistryUnavailable
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# pg_advisory_xact_lock key serialising concurrent migrations (any 64-bit constant of ours).
+_PG_LOCK_KEY = 0x4C45525F54525553
+
+
+async def migrate(url: str, *, revision: str = "head") -> None:
+    """Bring the registry schema at ``url`` to ``revision`` (creates the SQLite file if needed).
+
+    Safe to call from several processes at once: PostgreSQL takes an advisory lock, SQLite an
+    immediate write lock, for the whole (transactional) upgrade.
+
+    :param url: database URL (see :func:`trust_registry.db.async_url`).
+    :param revision: Alembic revision to upgrade to.
+    :raises RegistryUnavailable: the database cannot be reached or the upgrade failed.
+    :raises ConfigError: unusable URL.
+    """
+    engine = create_engine(url)
+    try:
+        await migrate_engine(engine, revision=revision)
+    finally:
+        await engine.dispose()
+
+
+async def migrate_engine(engine: AsyncEngine, *, revision: str = "head") -> None:
+    """As :func:`migrate`, on an engine the caller owns."""
+    try:
+        async with engine.connect() as conn:
+            if is_postgresql(conn):
+                await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+            else:
+                await conn.exec_driver_sql("BEGIN IMMEDIATE")
+            await conn.run_sync(_upgrade, revision)
+            await conn.commit()
+    except (SQLAlchemyError, OSError) as exc:
+        raise RegistryUnavailable(f"cannot migrate the registry database: {type(exc).__name__}") from exc
+
+
+def _upgrade(sync_conn, revision: str) -> None:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["connection"] = sync_conn
+    command.upgrade(cfg, revision)
