@@ -54,7 +54,7 @@ def test_did_web_url_loopback_http_only_under_the_test_setting():
     "did:web:example.com:..", "did:web:example.com:.", "did:web:example.com::x", "did:web:example.com:a%2Fb",
     "did:web:example.com:a%3Fb", "did:web:example.com%2Fpath", "did:web:example.com%3A0", "did:web:example.com%3A70000",
     "did:web:user%40example.com", "did:web:-bad.example", "did:web:exa_mple.com", "did:web:example.com:a%20b",
-    "did:key:example.com",
+    "did:key:example.com", "did:web:" + "a." * 130 + "com", "did:web:" + "a" * 64 + ".com",
 ])
 def test_did_web_url_refuses_unsafe_identifiers(did):
     with pytest.raises(ResolutionError):

@@ -18,8 +18,8 @@ from verifier.fetch import is_loopback_host
 __all__ = ["did_web_url", "DID_WEB_ACCEPT"]
 
 DID_WEB_ACCEPT = "application/did+json, application/did+ld+json, application/json"
-_HOST = re.compile(r"^(?=.{1,253}(?::|$))[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*"
-                   r"(?::(\d{1,5}))?$")
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_HOST = re.compile(rf"^(?=.{{1,253}}(?::|$)){_LABEL}(?:\.{_LABEL})*(?::(\d{{1,5}}))?$")  # RFC 1123 name [":" port]
 _FORBIDDEN_IN_SEGMENT = set("/\\?#@%") | {chr(c) for c in range(0x21)} | {"\x7f"}
 
 

@@ -119,8 +119,7 @@ class KeyResolver:
 
     async def _load_did_web(self, did: str) -> _Loaded:
         if self._bundle is not None:
-            doc = _parse_json(self._bundle.read_bytes("dids", did), f"the offline bundle entry for {did}")
-            return check_document(doc, did, "the offline bundle"), self._ttl_s
+            return check_document(self._bundle_json("dids", did), did, "the offline bundle"), self._ttl_s
         url = did_web_url(did, allow_insecure_loopback=self._resources.allow_insecure_loopback)
         if self._fetcher is None:
             raise ResolutionError(f"{did} needs {url}, but the network is not configured (no fetcher)")
@@ -133,15 +132,26 @@ class KeyResolver:
 
     async def _load_url(self, url: str) -> _Loaded:
         if self._bundle is not None:
-            return _parse_json(self._bundle.read_bytes("resources", url), f"the offline bundle entry for {url}"), \
-                self._ttl_s
-        if self._fetcher is None:
+            doc, lifetime_s = self._bundle_json("resources", url), self._ttl_s
+        elif self._fetcher is None:
             raise ResolutionError(f"{url} cannot be fetched: the network is not configured (no fetcher)")
-        result = await self._fetcher.get(url, accept=_DOC_ACCEPT)
-        doc = result.json()
+        else:
+            result = await self._fetcher.get(url, accept=_DOC_ACCEPT)
+            doc, lifetime_s = result.json(), self._lifetime_s(result.max_age_s)
         if not isinstance(doc, dict):
-            raise ResolutionError(f"{url} did not answer with a JSON object")
-        return doc, self._lifetime_s(result.max_age_s)
+            raise ResolutionError(f"the document at {url} is not a JSON object")
+        return doc, lifetime_s
+
+    def _bundle_json(self, section: str, key: str):
+        """The parsed bundle entry; a missing entry raises as :meth:`OfflineBundle.read_bytes` does."""
+        try:
+            data = self._bundle.read_bytes(section, key)  # ResolutionError (dids) / FetchError (others) if absent
+        except OSError as exc:
+            raise ResolutionError(f"the offline bundle entry for {key} cannot be read") from exc
+        try:
+            return json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+            raise ResolutionError(f"the offline bundle entry for {key} is not JSON") from exc
 
     def _lifetime_s(self, max_age_s: int | None) -> float:
         return self._ttl_s if max_age_s is None else min(float(max_age_s), self._ttl_s)
@@ -204,10 +214,3 @@ class KeyResolver:
         return VerificationMethod(id=vm_id, type=str(method.get("type")), controller=controller, public_jwk=jwk,
                                   document_id=controller, relationships=relationships(cdoc, vm_id),
                                   from_cache=cached and c_cached)
-
-
-def _parse_json(data: bytes, source: str):
-    try:
-        return json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise ResolutionError(f"{source} is not JSON") from exc
