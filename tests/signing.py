@@ -17,7 +17,11 @@ import base58
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+import warnings
+
 from joserfc import jws
+from joserfc.errors import SecurityWarning
+from joserfc.jws import JWSRegistry
 from joserfc.jwk import JWKRegistry
 
 from verifier.keys.jwk import jwk_from_public_key
@@ -73,7 +77,8 @@ class TestKey:
     def private_jwk(self) -> dict:
         pem = self.private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                          serialization.NoEncryption())
-        return JWKRegistry.import_key(pem).as_dict(private=True)
+        kty = {"Ed25519": "OKP", "RSA": "RSA"}.get(self.kind, "EC")
+        return JWKRegistry.import_key(pem, kty).as_dict(private=True)
 
 
 def new_key(kind: str = "Ed25519") -> TestKey:
@@ -131,4 +136,8 @@ def sign_jwt(payload: dict, key: TestKey, *, alg: str | None = None, kid: str | 
         protected["typ"] = typ
     protected.update(header or {})
     jwk = JWKRegistry.import_key(key.private_jwk())
-    return jws.serialize_compact(protected, json.dumps(payload).encode(), jwk, algorithms=[alg])
+    registry = JWSRegistry(algorithms=[alg])
+    registry.max_header_length = 8192
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SecurityWarning)  # RFC 9864 deprecates the name EdDSA
+        return jws.serialize_compact(protected, json.dumps(payload).encode(), jwk, registry=registry)

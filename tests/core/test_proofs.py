@@ -40,10 +40,14 @@ def test_data_integrity_suite_verifies_and_detects_tampering(suite, kind):
 @pytest.mark.parametrize("suite,kind", LEGACY_CASES)
 def test_legacy_suite_verifies_and_detects_tampering(suite, kind):
     key = new_key(kind)
-    context = [VC1] + ([LEGACY_CONTEXT[suite]] if suite in ("Ed25519Signature2020", "JsonWebSignature2020") else [])
+    # VCDM 1.1's context defines Ed25519Signature2018 itself; the others bring their suite context.
+    # (EcdsaSecp256k1Signature2019 is found with VCDM 2.0, as Blockcerts issues it.)
+    context = [VC1] + ([] if suite == "Ed25519Signature2018" else [LEGACY_CONTEXT[suite]])
+    if suite == "EcdsaSecp256k1Signature2019":
+        context = [VC2, LEGACY_CONTEXT[suite]]
     doc = vc11_credential(key.did, **{"@context": context})
-    if suite in ("Ed25519Signature2018", "EcdsaSecp256k1Signature2019"):
-        doc["@context"] = [VC1, "https://w3id.org/security/v2"]
+    if context[0] == VC2:
+        doc["validFrom"] = doc.pop("issuanceDate")
     signed = sign_ldp(doc, key, suite=suite)
     report = run_verify(signed)
     assert report.verified, report.to_json()
@@ -79,8 +83,9 @@ def test_proof_set_every_proof_must_verify():
     a, b = new_key(), new_key("P-256")
     doc = sign_ldp(ob3_credential(a.did), a)
     doc = sign_ldp({k: v for k, v in doc.items()}, b, suite="ecdsa-rdfc-2019")
-    assert run_verify(doc).verified is False  # b is not the issuer, but both proofs verify
-    assert outcome(run_verify(doc), "proof") == "passed"
+    report = run_verify(doc)
+    assert outcome(report, "proof") == "passed"
+    assert report.verified  # b is not the issuer, but a proof by the issuer's key is enough for issuer_key
     broken = copy.deepcopy(doc)
     broken["proof"][1]["proofValue"] = broken["proof"][0]["proofValue"]
     assert outcome(run_verify(broken), "proof") == "failed"

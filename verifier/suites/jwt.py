@@ -7,10 +7,12 @@ document (resolved by the caller), never from the header's ``jwk`` alone.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from joserfc import jws
-from joserfc.errors import BadSignatureError, JoseError
+from joserfc.jws import JWSRegistry
+from joserfc.errors import BadSignatureError, JoseError, SecurityWarning
 from joserfc.jwk import JWKRegistry
 
 from verifier.errors import InvalidProof, InvalidSignature, UnsupportedCryptosuite
@@ -18,6 +20,7 @@ from verifier.errors import InvalidProof, InvalidSignature, UnsupportedCryptosui
 #: JWS algorithms we verify (issue 2), with the key type each needs (RFC 7518 §3.1, RFC 8037, RFC 8812).
 ALGORITHMS: dict[str, tuple[str, str | None]] = {
     "EdDSA": ("OKP", "Ed25519"),
+    "Ed25519": ("OKP", "Ed25519"),  # RFC 9864 fully-specified name
     "ES256": ("EC", "P-256"),
     "ES384": ("EC", "P-384"),
     "ES256K": ("EC", "secp256k1"),
@@ -43,6 +46,20 @@ def check_algorithm(header: dict[str, Any]) -> str:
     return alg
 
 
+#: Largest protected header we read, bytes: a did:jwk RSA ``kid`` alone is ~600 bytes.
+MAX_HEADER_BYTES = 8192
+#: Largest payload we read, bytes (the presented-body limit applies before this).
+MAX_PAYLOAD_BYTES = 10_000_000
+
+
+def _registry(alg: str) -> JWSRegistry:
+    """A joserfc registry that accepts exactly ``alg``, with our size limits instead of joserfc's defaults."""
+    registry = JWSRegistry(algorithms=[alg])
+    registry.max_header_length = MAX_HEADER_BYTES
+    registry.max_payload_length = MAX_PAYLOAD_BYTES
+    return registry
+
+
 def verify_compact(compact: str, public_jwk: dict[str, Any], alg: str) -> None:
     """Verify a compact JWS with ``public_jwk``, accepting exactly ``alg``.
 
@@ -58,7 +75,10 @@ def verify_compact(compact: str, public_jwk: dict[str, Any], alg: str) -> None:
                            f"{public_jwk.get('kty')} {public_jwk.get('crv', '')}".rstrip())
     try:
         key = JWKRegistry.import_key(dict(public_jwk))
-        jws.deserialize_compact(compact, key, algorithms=[alg])
+        with warnings.catch_warnings():
+            # RFC 9864 deprecates the name "EdDSA"; VC-JWT issuers still use it, and we verify it on purpose.
+            warnings.simplefilter("ignore", SecurityWarning)
+            jws.deserialize_compact(compact, key, registry=_registry(alg))
     except BadSignatureError as exc:
         raise InvalidSignature(f"the JWT signature ({alg}) does not verify") from exc
     except (JoseError, ValueError, TypeError) as exc:
