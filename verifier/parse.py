@@ -131,6 +131,8 @@ def _map_jwt_claims(vc: dict[str, Any], claims: dict[str, Any]) -> dict[str, Any
     doc = dict(vc)
     if "iss" in claims and "issuer" not in doc:
         doc["issuer"] = claims["iss"]
+    elif "iss" in claims and isinstance(doc["issuer"], dict) and "id" not in doc["issuer"]:
+        doc["issuer"] = {**doc["issuer"], "id": claims["iss"]}
     if "jti" in claims and "id" not in doc:
         doc["id"] = claims["jti"]
     if "sub" in claims and isinstance(doc.get("credentialSubject"), dict) and "id" not in doc["credentialSubject"]:

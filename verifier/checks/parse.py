@@ -111,7 +111,7 @@ def _jwt_claim_problems(item: CredentialItem) -> list[tuple[str, str]]:
     claims, vc, out = item.jwt.payload, item.jwt.payload["vc"], []
     issuer = vc.get("issuer")
     issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
-    if "iss" in claims and issuer is not None and claims["iss"] != issuer_id:
+    if "iss" in claims and issuer_id is not None and claims["iss"] != issuer_id:
         out.append(("/issuer", f"JWT iss {claims['iss']!r} differs from the credential's issuer {issuer_id!r}"))
     if "jti" in claims and "id" in vc and claims["jti"] != vc["id"]:
         out.append(("/id", f"JWT jti {claims['jti']!r} differs from the credential's id {vc['id']!r}"))

@@ -39,7 +39,7 @@ def bounds(item: CredentialItem) -> tuple[list[tuple[str, datetime]], list[tuple
     doc, starts, ends, no_offset = item.document, [], [], []
     for names, into in ((_STARTS, starts), (_ENDS, ends)):
         for name in names:
-            if name in doc:
+            if doc.get(name) is not None:  # JSON null is no bound (JSON-LD drops nulls, JSON-LD 1.1 §4.2)
                 stamp, naive = parse_timestamp(doc[name], name)
                 into.append((name, stamp))
                 if naive:
