@@ -16,6 +16,7 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from trust_registry.codec import format_dt
+from trust_registry.errors import PreconditionFailed
 from trust_registry.schema import audit_log, registry_meta
 
 
@@ -116,3 +117,11 @@ async def list_audit(conn: AsyncConnection, *, limit: int = 50, before_id: int |
 async def count_audit(conn: AsyncConnection) -> int:
     """:returns: the number of audit rows."""
     return int((await conn.execute(select(func.count()).select_from(audit_log))).scalar_one())
+
+
+def check_revision(entity: str, key: str, current: int, expected: int | frozenset | None) -> None:
+    """:param expected: the revision the caller holds, a set of acceptable ones (an If-Match list), or None.
+    :raises PreconditionFailed: ``expected`` is given and ``current`` is not it (not in it)."""
+    if expected is not None and current not in (expected if isinstance(expected, frozenset) else {expected}):
+        raise PreconditionFailed(f"{entity} {key!r} changed since revision {expected} (now {current})",
+                                 current_revision=current)

@@ -24,7 +24,7 @@ from trust_registry.codec import check_issuer, format_dt, parse_dt
 from trust_registry.errors import FieldError, InvalidInput
 from trust_registry.exchange import ImportDocument
 from trust_registry.model import DEFAULT_REGISTRY, Authorization, Identifier, Issuer
-from trust_registry.schemas import ISSUER_CREATE, schema_errors, text_errors
+from trust_registry.schemas import ISSUER_CREATE, pointer, schema_errors, text_errors
 
 FORMAT = "csv"
 ISSUER_COLUMNS = ("registry", "issuer_id", "name", "legal_name", "homepage", "logo_url", "country", "location",
@@ -47,7 +47,7 @@ def parse_csv(text: str, *, default_registry: str = DEFAULT_REGISTRY) -> ImportD
         header = reader.fieldnames or []
         unknown = [c for c in header if c not in COLUMNS]
         if unknown or "name" not in header:
-            raise InvalidInput([FieldError(f"/columns/{c}", f"unknown column {c!r}") for c in unknown] +
+            raise InvalidInput([FieldError(pointer(["columns", c]), f"unknown column {c[:100]!r}") for c in unknown] +
                                ([] if "name" in header else [FieldError("/columns/name", "column 'name' is required")]))
         groups: dict[str, list[tuple[int, dict]]] = {}
         for n, row in enumerate(reader):

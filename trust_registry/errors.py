@@ -23,16 +23,23 @@ from dataclasses import dataclass
 class FieldError:
     """One bad field.
 
-    :ivar pointer: JSON pointer (RFC 6901) to the field in the request document, "" for the whole body.
+    :ivar pointer: JSON pointer (RFC 6901) to the field in the request document, "" for the whole body;
+        for ``location`` ``query``/``path``/``header``: the parameter or header name.
     :ivar detail: a sentence for people.
+    :ivar location: ``body`` (default), ``query``, ``path`` or ``header``.
     """
 
     pointer: str
     detail: str
+    location: str = "body"
 
     def to_json(self) -> dict:
-        """:returns: ``{"pointer": str, "detail": str}`` (RFC 9457 §3 "errors" extension member)."""
-        return {"pointer": self.pointer, "detail": self.detail}
+        """:returns: ``{"pointer": str, "detail": str}`` for body fields, ``{"parameter": name, ...}`` for
+        query and path parameters, ``{"header": name, ...}`` for headers (RFC 9457 §3 "errors" member)."""
+        if self.location == "body":
+            return {"pointer": self.pointer, "detail": self.detail}
+        key = "header" if self.location == "header" else "parameter"
+        return {key: self.pointer, "in": self.location, "detail": self.detail}
 
 
 class RegistryError(Exception):

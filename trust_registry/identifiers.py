@@ -14,11 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from trust_registry import audit
 from trust_registry.codec import identifier_to_json
 from trust_registry.errors import Conflict, FieldError, InvalidInput, NotFound
-from trust_registry.issuers import STATUS_ACTIONS, check_identifiers_free, check_revision, get_issuer, touch_issuer
+from trust_registry.issuers import STATUS_ACTIONS, check_identifiers_free, get_issuer, touch_issuer
 from trust_registry.model import IDENTIFIER_FIELDS, STATUSES, Identifier, identifier_problems
 from trust_registry.normalize import lookup_key, normalize_identifier
 from trust_registry.rows import identifier_from_row, identifier_row, new_id
-from trust_registry.schema import identifiers, issuers
+from trust_registry.schema import identifiers
 
 
 async def get_identifier(conn: AsyncConnection, *, identifier_id: str) -> Identifier:
@@ -53,7 +53,7 @@ async def add_identifier(conn: AsyncConnection, *, issuer_id: str, identifier: I
     _check(identifier)
     version = await audit.begin_write(conn)
     issuer = await get_issuer(conn, issuer_id=issuer_id)
-    check_revision("issuer", issuer_id, issuer.revision, expected_issuer_revision)
+    audit.check_revision("issuer", issuer_id, issuer.revision, expected_issuer_revision)
     if any(i.normalized == identifier.normalized for i in issuer.identifiers):
         raise Conflict(f"issuer {issuer_id!r} already lists identifier {identifier.value!r}", pointer="/value")
     await check_identifiers_free(conn, registry=issuer.registry, idents=[identifier], exclude_issuer=issuer_id,
@@ -79,7 +79,7 @@ async def update_identifier(conn: AsyncConnection, *, identifier_id: str, change
         raise InvalidInput([FieldError(f"/{k}", f"field {k!r} cannot be changed here") for k in unknown])
     version = await audit.begin_write(conn)
     before = await get_identifier(conn, identifier_id=identifier_id)
-    check_revision("identifier", identifier_id, before.revision, expected_revision)
+    audit.check_revision("identifier", identifier_id, before.revision, expected_revision)
     now = audit.utc_now(now)
     after = replace(before, **changes, updated_at=now, revision=version)
     _check(after)
@@ -114,21 +114,13 @@ async def delete_identifier(conn: AsyncConnection, *, identifier_id: str, actor:
     """Delete one identifier. :returns: it as it was. Errors as :func:`update_identifier`."""
     version = await audit.begin_write(conn)
     before = await get_identifier(conn, identifier_id=identifier_id)
-    check_revision("identifier", identifier_id, before.revision, expected_revision)
+    audit.check_revision("identifier", identifier_id, before.revision, expected_revision)
     now = audit.utc_now(now)
     await conn.execute(delete(identifiers).where(identifiers.c.id == identifier_id))
     await touch_issuer(conn, issuer_id=before.issuer_id, version=version, now=now)
     await audit.record(conn, at=now, actor=actor, action="delete", entity="identifier", entity_id=identifier_id,
                        version=version, before=identifier_to_json(before))
     return before
-
-
-async def issuer_registry(conn: AsyncConnection, *, issuer_id: str) -> str:
-    """:returns: the registry of an issuer. :raises NotFound: no such issuer."""
-    name = (await conn.execute(select(issuers.c.registry).where(issuers.c.id == issuer_id))).scalar_one_or_none()
-    if name is None:
-        raise NotFound("issuer", issuer_id)
-    return name
 
 
 def _check(identifier: Identifier) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from trust_registry import audit
 from trust_registry.codec import check_issuer, issuer_to_json
-from trust_registry.errors import Conflict, InvalidInput, FieldError, NotFound, PreconditionFailed
+from trust_registry.errors import Conflict, FieldError, InvalidInput, NotFound
 from trust_registry.model import ISSUER_FIELDS, STATUSES, Identifier, Issuer
 from trust_registry.normalize import lookup_key
 from trust_registry.rows import delete_issuers, insert_issuers, issuer_row, load_issuers, stamp_issuer
@@ -103,7 +103,7 @@ async def update_issuer(conn: AsyncConnection, *, issuer_id: str, changes: dict,
         raise InvalidInput([FieldError(f"/{k}", f"field {k!r} cannot be changed here") for k in unknown])
     version = await audit.begin_write(conn)
     before = await get_issuer(conn, issuer_id=issuer_id)
-    check_revision("issuer", issuer_id, before.revision, expected_revision)
+    audit.check_revision("issuer", issuer_id, before.revision, expected_revision)
     now = audit.utc_now(now)
     after = replace(before, **changes, updated_at=now, revision=version)
     check_issuer(after)
@@ -142,7 +142,7 @@ async def delete_issuer(conn: AsyncConnection, *, issuer_id: str, actor: str, ex
     """
     version = await audit.begin_write(conn)
     before = await get_issuer(conn, issuer_id=issuer_id)
-    check_revision("issuer", issuer_id, before.revision, expected_revision)
+    audit.check_revision("issuer", issuer_id, before.revision, expected_revision)
     await delete_issuers(conn, [issuer_id])
     await audit.record(conn, at=audit.utc_now(now), actor=actor, action="delete", entity="issuer",
                        entity_id=issuer_id, version=version, before=issuer_to_json(before))
@@ -182,13 +182,6 @@ async def require_registry(conn: AsyncConnection, name: str, pointer: str = "/re
     """:raises NotFound: no registry ``name`` (carrying ``pointer``)."""
     if (await conn.execute(select(registries.c.name).where(registries.c.name == name))).first() is None:
         raise NotFound("registry", name, pointer=pointer)
-
-
-def check_revision(entity: str, key: str, current: int, expected: int | None) -> None:
-    """:raises PreconditionFailed: ``expected`` is given and differs from ``current``."""
-    if expected is not None and expected != current:
-        raise PreconditionFailed(f"{entity} {key!r} changed since revision {expected} (now {current})",
-                                 current_revision=current)
 
 
 async def _issuer_exists(conn: AsyncConnection, issuer_id: str) -> bool:

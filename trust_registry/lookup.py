@@ -117,6 +117,7 @@ class RegistrySnapshot:
         order = sorted(registries, key=lambda r: (r.priority, r.name))
         rank = {r.name: n for n, r in enumerate(order)}
         self.registries: tuple[str, ...] = tuple(r.name for r in order)
+        self.authority_ids: dict[str, str | None] = {r.name: r.authority_id for r in order}
         exact: dict[str, list[_Entry]] = {}
         hosts: dict[str, list[_Entry]] = {}
         counts = dict.fromkeys(self.registries, 0)

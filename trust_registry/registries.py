@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from trust_registry import audit
 from trust_registry.codec import registry_to_json
-from trust_registry.errors import Conflict, NotFound, PreconditionFailed
+from trust_registry.errors import Conflict, NotFound
 from trust_registry.model import Registry
 from trust_registry.rows import load_registries, registry_from_row
 from trust_registry.schema import issuers, registries
@@ -74,7 +74,7 @@ async def update_registry(conn: AsyncConnection, *, name: str, changes: dict, ac
     """
     version = await audit.begin_write(conn)
     before = await get_registry(conn, name=name)
-    _check_revision("registry", name, before.revision, expected_revision)
+    audit.check_revision("registry", name, before.revision, expected_revision)
     now = audit.utc_now(now)
     after = replace(before, **{k: v for k, v in changes.items() if k in REGISTRY_FIELDS}, updated_at=now,
                     revision=version)
@@ -93,19 +93,13 @@ async def delete_registry(conn: AsyncConnection, *, name: str, actor: str, expec
     """
     version = await audit.begin_write(conn)
     before = await get_registry(conn, name=name)
-    _check_revision("registry", name, before.revision, expected_revision)
+    audit.check_revision("registry", name, before.revision, expected_revision)
     count = (await conn.execute(select(func.count()).select_from(issuers).where(issuers.c.registry == name))).scalar_one()
     if count:
         raise Conflict(f"registry {name!r} still lists {count} issuer(s); remove or move them first")
     await conn.execute(delete(registries).where(registries.c.name == name))
     await audit.record(conn, at=audit.utc_now(now), actor=actor, action="delete", entity="registry",
                        entity_id=name, version=version, before=registry_to_json(before))
-
-
-def _check_revision(entity: str, key: str, current: int, expected: int | None) -> None:
-    if expected is not None and expected != current:
-        raise PreconditionFailed(f"{entity} {key!r} changed since revision {expected} (now {current})",
-                                 current_revision=current)
 
 
 async def _exists(conn: AsyncConnection, name: str) -> bool:
