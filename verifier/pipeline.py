@@ -54,13 +54,19 @@ def _not_applicable_reason(check_id: str, item: CredentialItem) -> str:
 
 async def _check_item(item: CredentialItem, ctx: CheckContext, dispatcher: Dispatcher) -> list[CheckResult]:
     """Run every check on one credential: dispatched ones concurrently, ``issuer_key`` after ``proof``."""
-    parse = await _run_one(C.CHECK_PARSE, item, ctx, dispatcher)
-    proof, validity, status, trust = await asyncio.gather(
-        _run_one(C.CHECK_PROOF, item, ctx, dispatcher), _run_one(C.CHECK_VALIDITY, item, ctx, dispatcher),
-        _run_one(C.CHECK_STATUS, item, ctx, dispatcher), _run_one(C.CHECK_ISSUER_TRUST, item, ctx, dispatcher))
-    issuer_key = await _run_one(C.CHECK_ISSUER_KEY, item, ctx, dispatcher)
-    by_id = {r.check: r for r in (parse, proof, issuer_key, validity, status, trust)}
-    return [by_id[cid] for cid in CHECKS]
+    results = {C.CHECK_PARSE: await _run_one(C.CHECK_PARSE, item, ctx, dispatcher),
+               C.CHECK_VALIDITY: await _run_one(C.CHECK_VALIDITY, item, ctx, dispatcher)}
+    dispatched = [cid for cid in CHECKS if cid in DISPATCHED]
+    # One awaited check needs no task; several (networked) ones run concurrently.
+    applying = [cid for cid in dispatched if CHECKS[cid].applies_to(item)]
+    if len(applying) <= 1:
+        for cid in dispatched:
+            results[cid] = await _run_one(cid, item, ctx, dispatcher)
+    else:
+        done = await asyncio.gather(*(_run_one(cid, item, ctx, dispatcher) for cid in dispatched))
+        results.update(zip(dispatched, done))
+    results[C.CHECK_ISSUER_KEY] = await _run_one(C.CHECK_ISSUER_KEY, item, ctx, dispatcher)
+    return [results[cid] for cid in CHECKS]
 
 
 async def verify_presented(presented: Presented, *, options: VerifyOptions, env: Environment,
@@ -74,7 +80,10 @@ async def verify_presented(presented: Presented, *, options: VerifyOptions, env:
     :returns: the :class:`Report`; verification problems are outcomes, never exceptions.
     """
     ctx = CheckContext(options=options, env=env, presented=presented)
-    per_item = await asyncio.gather(*(_check_item(item, ctx, dispatcher) for item in presented.items))
+    if len(presented.items) == 1:
+        per_item = [await _check_item(presented.top, ctx, dispatcher)]
+    else:
+        per_item = await asyncio.gather(*(_check_item(item, ctx, dispatcher) for item in presented.items))
     results = [r for item_results in per_item for r in item_results]
     return build_report(presented, results, options)
 

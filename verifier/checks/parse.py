@@ -7,6 +7,7 @@ documents, and VC-JWT 1.1 §6.3.1 for claims that must agree with the credential
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,6 +17,7 @@ from verifier.parse import VC_V1, VC_V2, CredentialItem
 from verifier.report import CheckResult, Outcome
 
 ID = C.CHECK_PARSE
+_SPACE = re.compile(r"\s")
 DESCRIPTION = "The credential follows the W3C data model (contexts, types, issuer, subject)."
 
 
@@ -26,7 +28,7 @@ def applies_to(item: CredentialItem) -> bool:
 
 def _is_url(value: Any) -> bool:
     """An absolute IRI with a scheme (VCDM 2.0 §4.4: ``id`` values are URLs)."""
-    if not isinstance(value, str) or not value or any(c.isspace() for c in value):
+    if not isinstance(value, str) or not value or _SPACE.search(value):
         return False
     scheme = urlsplit(value).scheme
     return bool(scheme) and scheme.isascii() and value[len(scheme):len(scheme) + 1] == ":"

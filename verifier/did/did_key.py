@@ -9,6 +9,7 @@ capabilityInvocation and capabilityDelegation. Legacy documents typed the Ed2551
 
 from __future__ import annotations
 
+
 from verifier.did.syntax import parse_did
 from verifier.errors import ResolutionError
 from verifier.keys import multikey_to_jwk

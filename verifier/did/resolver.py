@@ -23,6 +23,7 @@ import asyncio
 import copy
 import json
 import time
+from functools import lru_cache
 from typing import Awaitable, Callable
 
 from cachetools import TLRUCache
@@ -99,6 +100,8 @@ class KeyResolver:
                 vm_id = did_key_method_id(did) if method == "key" else did_jwk_method_id(did)
             elif fragment is None:
                 raise ResolutionError(f"{vm_id[:120]!r} names a DID, not one of its keys (no #fragment)")
+            if method in ("key", "jwk"):
+                return _self_resolving_method(vm_id, did)
             doc, cached = await self._did_document(did)
             return method_from_document(doc, vm_id, from_cache=cached)
         if vm_id.startswith(("https:", "http:")):
@@ -214,3 +217,11 @@ class KeyResolver:
         return VerificationMethod(id=vm_id, type=str(method.get("type")), controller=controller, public_jwk=jwk,
                                   document_id=controller, relationships=relationships(cdoc, vm_id),
                                   from_cache=cached and c_cached)
+
+
+@lru_cache(maxsize=4096)
+def _self_resolving_method(vm_id: str, did: str) -> VerificationMethod:
+    """A did:key / did:jwk method: its document is a pure function of the DID, so the resolved method is
+    memoised per process (errors are not cached: ``lru_cache`` keeps only returned values)."""
+    doc = did_key_document(did) if did.startswith("did:key:") else did_jwk_document(did)
+    return method_from_document(doc, vm_id, from_cache=False)

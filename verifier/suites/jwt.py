@@ -7,7 +7,9 @@ document (resolved by the caller), never from the header's ``jwk`` alone.
 
 from __future__ import annotations
 
+import json
 import warnings
+from functools import lru_cache
 from typing import Any
 
 from joserfc import jws
@@ -60,6 +62,13 @@ def _registry(alg: str) -> JWSRegistry:
     return registry
 
 
+@lru_cache(maxsize=1024)
+def _import_key(jwk_json: str):
+    """joserfc key for a public JWK, memoised: a loaded key object keeps its decoded point, which makes
+    repeated verifications by one issuer several times cheaper."""
+    return JWKRegistry.import_key(json.loads(jwk_json))
+
+
 def verify_compact(compact: str, public_jwk: dict[str, Any], alg: str) -> None:
     """Verify a compact JWS with ``public_jwk``, accepting exactly ``alg``.
 
@@ -74,7 +83,7 @@ def verify_compact(compact: str, public_jwk: dict[str, Any], alg: str) -> None:
         raise InvalidProof(f"JWT alg {alg} needs a {kty} {crv or ''} key; the issuer's key is "
                            f"{public_jwk.get('kty')} {public_jwk.get('crv', '')}".rstrip())
     try:
-        key = JWKRegistry.import_key(dict(public_jwk))
+        key = _import_key(json.dumps(public_jwk, sort_keys=True))
         with warnings.catch_warnings():
             # RFC 9864 deprecates the name "EdDSA"; VC-JWT issuers still use it, and we verify it on purpose.
             warnings.simplefilter("ignore", SecurityWarning)
