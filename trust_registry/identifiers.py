@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from trust_registry import audit
@@ -60,7 +60,9 @@ async def add_identifier(conn: AsyncConnection, *, issuer_id: str, identifier: I
                                  pointer_prefix="/value")
     now = audit.utc_now(now)
     stored = replace(identifier, id=new_id(), issuer_id=issuer_id, created_at=now, updated_at=now, revision=version)
-    await conn.execute(identifiers.insert(), [identifier_row(stored)])
+    position = (await conn.execute(select(func.coalesce(func.max(identifiers.c.position), -1))
+                                   .where(identifiers.c.issuer_id == issuer_id))).scalar_one() + 1
+    await conn.execute(identifiers.insert(), [identifier_row(stored, position)])
     await touch_issuer(conn, issuer_id=issuer_id, version=version, now=now)
     await audit.record(conn, at=now, actor=actor, action="create", entity="identifier", entity_id=stored.id,
                        version=version, after=identifier_to_json(stored))
@@ -89,9 +91,9 @@ async def update_identifier(conn: AsyncConnection, *, identifier_id: str, change
             raise Conflict(f"issuer {before.issuer_id!r} already lists identifier {after.value!r}", pointer="/value")
         await check_identifiers_free(conn, registry=issuer.registry, idents=[after], exclude_issuer=before.issuer_id,
                                      pointer_prefix="/value")
-    row = identifier_row(after)
+    row = identifier_row(after, 0)
     await conn.execute(update(identifiers).where(identifiers.c.id == identifier_id)
-                       .values(**{k: v for k, v in row.items() if k not in ("id", "issuer_id")}))
+                       .values(**{k: v for k, v in row.items() if k not in ("id", "issuer_id", "position")}))
     await touch_issuer(conn, issuer_id=before.issuer_id, version=version, now=now)
     await audit.record(conn, at=now, actor=actor, action=action, entity="identifier", entity_id=identifier_id,
                        version=version, before=identifier_to_json(before), after=identifier_to_json(after))

@@ -60,10 +60,13 @@ def issuer_row(issuer: Issuer) -> dict:
             "updated_at": issuer.updated_at, "revision": issuer.revision}
 
 
-def identifier_row(ident: Identifier) -> dict:
-    """:returns: insert/update parameters of the ``identifiers`` row (``id``/``issuer_id`` must be set)."""
+def identifier_row(ident: Identifier, position: int) -> dict:
+    """:returns: insert/update parameters of the ``identifiers`` row (``id``/``issuer_id`` must be set).
+
+    :param position: order of the identifier within its issuer.
+    """
     normalized = ident.normalized
-    return {"id": ident.id, "issuer_id": ident.issuer_id, "value": ident.value, "normalized": normalized,
+    return {"id": ident.id, "issuer_id": ident.issuer_id, "position": position, "value": ident.value, "normalized": normalized,
             "lookup_key": lookup_key(normalized), "match": ident.match,
             "verification_methods": list(ident.verification_methods), "valid_from": ident.valid_from,
             "valid_until": ident.valid_until, "status": ident.status, "status_reason": ident.status_reason,
@@ -89,7 +92,7 @@ async def insert_issuers(conn: AsyncConnection, items: Sequence[Issuer]) -> None
     if not items:
         return
     await conn.execute(issuers.insert(), [issuer_row(i) for i in items])
-    ident_rows = [identifier_row(x) for i in items for x in i.identifiers]
+    ident_rows = [identifier_row(x, n) for i in items for n, x in enumerate(i.identifiers)]
     if ident_rows:
         await conn.execute(identifiers.insert(), ident_rows)
     auth_rows = [{"issuer_id": i.id, "credential_type": a.credential_type, "valid_from": a.valid_from,
@@ -133,7 +136,7 @@ async def load_registries(conn: AsyncConnection) -> list[Registry]:
 async def _attach(conn: AsyncConnection, rows, ids: list[str] | None) -> list[Issuer]:
     idents: dict[str, list[Identifier]] = defaultdict(list)
     auths: dict[str, list[Authorization]] = defaultdict(list)
-    ident_stmt = select(identifiers).order_by(identifiers.c.issuer_id, identifiers.c.created_at, identifiers.c.id)
+    ident_stmt = select(identifiers).order_by(identifiers.c.issuer_id, identifiers.c.position, identifiers.c.id)
     auth_stmt = select(authorizations).order_by(authorizations.c.issuer_id, authorizations.c.id)
     if ids is None:
         batches = [(ident_stmt, auth_stmt)]

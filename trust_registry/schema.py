@@ -88,6 +88,7 @@ identifiers = Table(
     "identifiers", metadata,
     Column("id", String(64), primary_key=True),
     Column("issuer_id", String(128), ForeignKey("issuers.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("position", Integer, nullable=False),  # order within the issuer
     Column("value", Text, nullable=False),
     Column("normalized", Text, nullable=False),
     # SHA-256 (hex) of ``normalized``: an index that is exact on every collation and any length.

@@ -64,6 +64,7 @@ def upgrade() -> None:
         "identifiers",
         sa.Column("id", sa.String(64), nullable=False),
         sa.Column("issuer_id", sa.String(128), nullable=False),
+        sa.Column("position", sa.Integer, nullable=False),
         sa.Column("value", sa.Text, nullable=False),
         sa.Column("normalized", sa.Text, nullable=False),
         sa.Column("lookup_key", sa.String(64), nullable=False),
