@@ -134,12 +134,15 @@ def _settings_or_usage() -> Settings:
         raise click.UsageError(str(exc)) from exc
 
 
-def _attach_optional_groups() -> None:
-    """Attach the trust registry's command groups (issue 4)."""
+def _attach_registry_groups() -> None:
+    """Attach the trust registry's command groups (issue 4): ``registry`` and ``keys``."""
     from trust_registry.cli import keys_group, registry_group
 
     main.add_command(registry_group, "registry")
     main.add_command(keys_group, "keys")
+
+
+_attach_registry_groups()
 
 
 def run() -> None:

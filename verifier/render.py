@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from verifier.report import Outcome, Report
 
-_MARKS = {Outcome.PASSED: "PASS", Outcome.FAILED: "FAIL", Outcome.INDETERMINATE: "????",
-          Outcome.NOT_APPLICABLE: "n/a "}
+_MARKS = {Outcome.PASSED: "pass", Outcome.FAILED: "FAIL", Outcome.INDETERMINATE: "undecided",
+          Outcome.NOT_APPLICABLE: "n/a"}
 
 
 def render_text(report: Report, *, source: str) -> str:
@@ -25,7 +25,7 @@ def render_text(report: Report, *, source: str) -> str:
     lines.append(f"  trusted issuer: {trusted}")
     for r in report.results:
         where = f" [{r.target}]" if r.target else ""
-        lines.append(f"  {_MARKS[r.outcome]}  {r.check:<13}{where} {r.detail}")
+        lines.append(f"  {_MARKS[r.outcome]:<9} {r.check:<13}{where} {r.detail}")
     for w in report.warnings:
         lines.append(f"  warning: {w['detail']}")
     return "\n".join(lines)
