@@ -15,3 +15,13 @@ def vectors_or_skip() -> Path:
     if not (VECTORS / "MANIFEST.json").is_file():
         pytest.skip(f"shared vector corpus not found at {VECTORS} (it sits beside the checkout as ../shared)")
     return VECTORS
+
+
+@pytest.fixture
+async def server():
+    """A real aiohttp server on 127.0.0.1 whose routes a test sets (:class:`tests.fetch.local_server.LocalServer`)."""
+    from tests.fetch.local_server import LocalServer
+
+    srv = await LocalServer().start()
+    yield srv
+    await srv.stop()

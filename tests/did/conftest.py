@@ -1,16 +1,8 @@
 import pytest
 
-from tests.fetch.local_server import LocalServer
 from verifier.did import KeyResolver
 from verifier.fetch import Fetcher
 from verifier.options import ResourceConfig
-
-
-@pytest.fixture
-async def server():
-    srv = await LocalServer().start()
-    yield srv
-    await srv.stop()
 
 
 @pytest.fixture

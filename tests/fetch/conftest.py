@@ -1,14 +1,6 @@
 import pytest
 
-from tests.fetch.local_server import LocalServer
 from verifier.fetch import Fetcher
-
-
-@pytest.fixture
-async def server():
-    srv = await LocalServer().start()
-    yield srv
-    await srv.stop()
 
 
 @pytest.fixture
