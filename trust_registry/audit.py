@@ -63,6 +63,24 @@ async def begin_write(conn: AsyncConnection) -> int:
     return await current_version(conn)
 
 
+async def lock_for_write(conn: AsyncConnection) -> int:
+    """Take the write lock without changing the version (a no-op update of the version row).
+
+    For writes that may turn out to change nothing (imports): call :func:`set_version` with the
+    returned number only if something changed.
+
+    :returns: the version the write will produce (current + 1).
+    """
+    await conn.execute(update(registry_meta).where(registry_meta.c.id == 1)
+                       .values(version=registry_meta.c.version))
+    return await current_version(conn) + 1
+
+
+async def set_version(conn: AsyncConnection, version: int) -> None:
+    """Publish ``version`` (from :func:`lock_for_write`) as the registry version."""
+    await conn.execute(update(registry_meta).where(registry_meta.c.id == 1).values(version=version))
+
+
 def utc_now(now: datetime | None = None) -> datetime:
     """:returns: ``now`` in UTC, or the current UTC time when None."""
     return datetime.now(timezone.utc) if now is None else now.astimezone(timezone.utc)

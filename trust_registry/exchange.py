@@ -107,7 +107,8 @@ def dumps(document: dict) -> str:
 
 async def apply_import(conn: AsyncConnection, *, document: ImportDocument, actor: str, mode: str = "merge",
                        scope: Sequence[str] | None = None, now: datetime | None = None) -> ImportSummary:
-    """Upsert a parsed document in one write (one version bump, one audit row per changed issuer).
+    """Upsert a parsed document in one write (one version bump, one audit row per changed issuer; an
+    import that changes nothing leaves the version alone).
 
     :param mode: ``merge`` keeps issuers the document does not mention; ``replace`` deletes, from the
         registries in ``scope`` (default: those the document names), issuers it does not mention.
@@ -117,7 +118,7 @@ async def apply_import(conn: AsyncConnection, *, document: ImportDocument, actor
     if mode not in MODES:
         raise InvalidInput(FieldError("/mode", f"mode must be one of {', '.join(MODES)}"))
     _check_document(document)
-    version = await audit.begin_write(conn)
+    version = await audit.lock_for_write(conn)
     now = audit.utc_now(now)
     summary = ImportSummary(version=version)
     await _upsert_registries(conn, document, actor=actor, version=version, now=now, summary=summary)
@@ -154,6 +155,10 @@ async def apply_import(conn: AsyncConnection, *, document: ImportDocument, actor
     await delete_issuers(conn, sorted(replaced & (set(existing) | {d.id for d in doomed})))
     await insert_issuers(conn, writes)
     await audit.record_many(conn, audits)
+    if writes or doomed or summary.registries_created or summary.registries_updated:
+        await audit.set_version(conn, version)
+    else:  # nothing changed: the version (and every cached snapshot) stays valid
+        summary.version = version - 1
     return summary
 
 

@@ -29,7 +29,7 @@ class AdminSettings:
 
 ENGINE = web.AppKey("trust_registry_engine", AsyncEngine)
 SETTINGS = web.AppKey("trust_registry_settings", AdminSettings)
-API_KEY = "trust_registry_api_key"  # request-scoped: the authenticated ApiKey
+API_KEY = web.RequestKey("trust_registry_api_key", ApiKey)  # request-scoped: the authenticated key
 
 
 def engine_context(app: web.Application):
