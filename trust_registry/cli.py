@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from trust_registry import audit
-from trust_registry.codec import format_dt, issuer_to_json, parse_dt, registry_to_json
+from trust_registry.codec import format_dt, issuer_from_json, issuer_to_json, registry_to_json
 from trust_registry.db import create_engine, default_database_url
 from trust_registry.errors import ConfigError, Conflict, InvalidInput, NotFound, PreconditionFailed, RegistryError
 from trust_registry.exchange import MODES, apply_import
@@ -26,7 +26,8 @@ from trust_registry.identifiers import find_identifiers, set_identifier_status, 
 from trust_registry.issuers import create_issuer, delete_issuer, get_issuer, list_issuers, set_issuer_status
 from trust_registry.keys import ROLES, create_key, list_keys, revoke_key
 from trust_registry.migrate import migrate_engine
-from trust_registry.model import MATCH_DID_WEB_HOST, STATUSES, Authorization, Identifier, Issuer, Registry
+from trust_registry.model import MATCH_DID_WEB_HOST, STATUSES, Identifier, Registry
+from trust_registry.schemas import ISSUER_CREATE, validate
 from trust_registry.registries import create_registry, list_registries
 
 _URL_KEY = "trust_registry.database_url"
@@ -85,7 +86,7 @@ def _run(write: bool, fn):
     try:
         return asyncio.run(main())
     except InvalidInput as exc:
-        raise click.UsageError("; ".join(f"{e.pointer or 'input'}: {e.detail}" for e in exc.errors[:10])) from None
+        raise click.UsageError(_field_errors(exc)) from None
     except (NotFound, Conflict, PreconditionFailed, ConfigError) as exc:
         raise click.UsageError(exc.detail) from None
     except RegistryError as exc:
@@ -94,18 +95,27 @@ def _run(write: bool, fn):
         raise click.ClickException(f"unexpected error: {type(exc).__name__}: {str(exc)[:300]}") from None
 
 
+OPTION_NAMES = {"name": "NAME", "id": "--id", "registry": "--registry", "identifiers": "--identifier",
+                "authorizations": "--type", "external_ids": "--external-id", "legal_name": "--legal-name",
+                "logo_url": "--logo-url"}
+
+
+def _field_errors(exc: InvalidInput, options: dict | None = None) -> str:
+    """One line naming each bad field (as its command-line option when ``options`` maps it)."""
+    leaves = {"valid_from": "--valid-from", "valid_until": "--valid-until"}
+    parts = []
+    for e in exc.errors[:10]:
+        steps = e.pointer.strip("/").split("/")
+        label = e.pointer or "input"
+        if options is not None:
+            label = leaves.get(steps[-1]) if steps[0] == "identifiers" and len(steps) == 3 else None
+            label = label or options.get(steps[0], f"--{steps[0].replace('_', '-')}")
+        parts.append(f"{label}: {e.detail}")
+    return "; ".join(parts)
+
+
 def _echo_json(data) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-
-
-def _time(value: str | None, option: str):
-    if value is None:
-        return None
-    try:
-        return parse_dt(value, option)
-    except InvalidInput:
-        raise click.BadParameter("expected an RFC 3339 date-time, e.g. 2026-01-31T00:00:00Z",
-                                 param_hint=option) from None
 
 
 @registry_group.command("add")
@@ -131,19 +141,25 @@ def _time(value: str | None, option: str):
 def add_command(name, idents, hosts, issuer_id, registry, legal_name, homepage, logo_url, country, location, sector,
                 accreditor, external, notes, types, valid_from, valid_until, as_json):
     """Add an issuer NAME with its identifiers."""
-    start, end = _time(valid_from, "--valid-from"), _time(valid_until, "--valid-until")
+    window = {k: v for k, v in (("valid_from", valid_from), ("valid_until", valid_until)) if v}
     ext = {}
     for pair in external:
         scheme, eq, value = pair.partition("=")
         if not eq or not scheme or not value:
             raise click.BadParameter(f"expected SCHEME=ID, got {pair!r}", param_hint="--external-id")
         ext[scheme] = value
-    identifiers = tuple(Identifier(value=v, valid_from=start, valid_until=end) for v in idents) + tuple(
-        Identifier(value=v, match=MATCH_DID_WEB_HOST, valid_from=start, valid_until=end) for v in hosts)
-    issuer = Issuer(name=name, id=issuer_id, registry=registry, legal_name=legal_name, homepage=homepage,
-                    logo_url=logo_url, country=country, location=location, sector=sector, external_ids=ext,
-                    accreditor=accreditor, notes=notes, identifiers=identifiers,
-                    authorizations=tuple(Authorization(credential_type=t) for t in types))
+    body = {"name": name, "registry": registry, "external_ids": ext,
+            "identifiers": [{"value": v, **window} for v in idents] +
+                           [{"value": v, "match": MATCH_DID_WEB_HOST, **window} for v in hosts],
+            "authorizations": [{"credential_type": t} for t in types]}
+    optional = {"id": issuer_id, "legal_name": legal_name, "homepage": homepage, "logo_url": logo_url,
+                "country": country, "location": location, "sector": sector, "accreditor": accreditor, "notes": notes}
+    body.update({k: v for k, v in optional.items() if v is not None})
+    try:
+        validate(body, ISSUER_CREATE)
+        issuer = issuer_from_json(body)
+    except InvalidInput as exc:
+        raise click.UsageError(_field_errors(exc, OPTION_NAMES)) from None
 
     async def run(conn):
         return await create_issuer(conn, issuer=issuer, actor=_actor())
@@ -284,7 +300,7 @@ def _parse(fmt, raw, registry):
     try:
         return parse_import(fmt, raw, registry=registry)
     except InvalidInput as exc:
-        raise click.UsageError("; ".join(f"{e.pointer or 'file'}: {e.detail}" for e in exc.errors[:10])) from None
+        raise click.UsageError(_field_errors(exc)) from None
 
 
 @registry_group.command("export")

@@ -43,6 +43,7 @@ def _opt(max_len: int) -> dict:
 DATETIME = {"type": ["string", "null"], "format": "date-time"}
 URL = {"type": ["string", "null"], "maxLength": 2048, "format": "http-url"}
 ISSUER_ID = {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"}
+IDENTIFIER_ID = {"type": "string", "pattern": r"^[A-Za-z0-9._:-]{1,64}$"}
 REGISTRY_NAME = {"type": "string", "pattern": r"^[a-z0-9][a-z0-9._-]{0,63}$"}
 IDENTIFIER_VALUE = {"type": "string", "minLength": 1, "maxLength": 4096, "pattern": r"^\S+$"}
 STATUS = {"enum": list(STATUSES)}
@@ -99,7 +100,7 @@ EXPORT_DOCUMENT = {
                            "identifiers": {"type": "array", "maxItems": 100, "items": {
                                "type": "object", "additionalProperties": False, "required": ["value"],
                                "properties": {**_IDENTIFIER_PROPS, **_META,
-                                              "id": {"type": ["string", "null"], "pattern": r"^[A-Za-z0-9._:-]{1,64}$"}}}}}}},
+                                              "id": {**IDENTIFIER_ID, "type": ["string", "null"]}}}}}}},
     },
 }
 DCC_LEGACY_DOCUMENT = {
@@ -158,9 +159,9 @@ def schema_errors(instance, schema: dict) -> list[FieldError]:
             for name in err.instance:
                 if name not in known:
                     out.append(FieldError(pointer(path + [name]), f"unknown field {name!r}"))
-        elif err.validator == "propertyNames":
-            out.append(FieldError(pointer(path + [err.instance]) if isinstance(err.instance, str) else pointer(path),
-                                  f"key {str(err.instance)[:100]!r} is not allowed here"))
+        elif "propertyNames" in err.schema_path and isinstance(err.instance, str):
+            out.append(FieldError(pointer(path + [err.instance]), f"field name {err.instance[:100]!r} is not allowed "
+                                                                  f"here ({_sentence(err)})"))
         else:
             out.append(FieldError(pointer(path), _sentence(err)))
     return out
@@ -176,7 +177,7 @@ def text_errors(instance) -> list[FieldError]:
     while stack and len(out) < 50:
         value, path, depth = stack.pop()
         if isinstance(value, str):
-            bad = _bad_text(value)
+            bad = bad_text(value)
             if bad:
                 out.append(FieldError(pointer(path), bad))
         elif isinstance(value, (dict, list)):
@@ -186,7 +187,7 @@ def text_errors(instance) -> list[FieldError]:
             items = value.items() if isinstance(value, dict) else enumerate(value)
             for key, child in items:
                 if isinstance(key, str):
-                    bad = _bad_text(key)
+                    bad = bad_text(key)
                     if bad:
                         out.append(FieldError(pointer(path + [key]), f"field name: {bad}"))
                         continue
@@ -199,7 +200,8 @@ def pointer(path) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
 
 
-def _bad_text(text: str) -> str | None:
+def bad_text(text: str) -> str | None:
+    """:returns: why ``text`` cannot be stored (NUL, unpaired surrogate), or None."""
     if "\x00" in text:
         return "contains a NUL character"
     try:

@@ -9,8 +9,12 @@ import re
 from aiohttp import web
 
 from trust_registry.admin.problems import ProblemError
-from trust_registry.errors import FieldError, InvalidInput
-from trust_registry.schemas import validate
+from trust_registry.errors import FieldError, InvalidInput, NotFound
+from trust_registry.schemas import IDENTIFIER_ID, ISSUER_ID, REGISTRY_NAME, bad_text, validate
+
+# Path parameters: a key that breaks its pattern cannot exist, so it is a 404 before any query.
+_PATH_KEYS = {"issuer_id": ("issuer", ISSUER_ID["pattern"]), "identifier_id": ("identifier", IDENTIFIER_ID["pattern"]),
+              "name": ("registry", REGISTRY_NAME["pattern"])}
 
 _ETAG = re.compile(r'\s*(W/)?"([^"]*)"\s*')
 
@@ -59,6 +63,18 @@ async def read_json(request: web.Request, schema: dict, max_bytes: int, *, allow
     return data
 
 
+def path_key(request: web.Request, name: str) -> str:
+    """A path parameter (``issuer_id``, ``identifier_id`` or registry ``name``).
+
+    :raises NotFound: (-> 404 naming the parameter) it breaks the pattern every stored key follows.
+    """
+    value = request.match_info[name]
+    entity, pattern = _PATH_KEYS[name]
+    if not re.fullmatch(pattern, value):
+        raise NotFound(entity, value[:200])
+    return value
+
+
 def query_int(request: web.Request, name: str, default: int, *, minimum: int, maximum: int) -> int:
     """:raises InvalidInput: (-> 400) the parameter is not an integer in range."""
     raw = request.query.get(name)
@@ -84,8 +100,8 @@ def query_text(request: web.Request, name: str, *, max_len: int = 500) -> str | 
     raw = request.query.get(name)
     if raw is None or raw == "":
         return None
-    if len(raw) > max_len or "\x00" in raw:
-        raise InvalidInput(FieldError(name, f"{name} must be at most {max_len} characters without NUL", "query"))
+    if len(raw) > max_len or bad_text(raw):
+        raise InvalidInput(FieldError(name, f"{name} must be at most {max_len} characters of valid text", "query"))
     return raw
 
 

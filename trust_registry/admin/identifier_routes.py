@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from trust_registry.admin.context import actor, engine, json_response, settings
-from trust_registry.admin.http import if_match, query_text, read_json
+from trust_registry.admin.http import path_key, if_match, query_text, read_json
 from trust_registry.admin.issuer_routes import STATUS_VERBS
 from trust_registry.admin.problems import etag
 from trust_registry.codec import identifier_changes_from_json, identifier_from_json, identifier_to_json
@@ -18,7 +18,7 @@ from trust_registry.schemas import IDENTIFIER_CREATE, IDENTIFIER_PATCH, STATUS_B
 async def list_handler(request: web.Request) -> web.Response:
     """``GET /issuers/{issuer_id}/identifiers`` -> ``{"items": [...]}``."""
     async with engine(request).connect() as conn:
-        items = await list_identifiers(conn, issuer_id=request.match_info["issuer_id"])
+        items = await list_identifiers(conn, issuer_id=path_key(request, "issuer_id"))
     return json_response({"items": [identifier_to_json(i) for i in items]})
 
 
@@ -35,7 +35,7 @@ async def find_handler(request: web.Request) -> web.Response:
 async def get_handler(request: web.Request) -> web.Response:
     """``GET /identifiers/{identifier_id}`` with ``ETag``."""
     async with engine(request).connect() as conn:
-        ident = await get_identifier(conn, identifier_id=request.match_info["identifier_id"])
+        ident = await get_identifier(conn, identifier_id=path_key(request, "identifier_id"))
     return json_response(identifier_to_json(ident), headers={"ETag": etag(ident.revision)})
 
 
@@ -46,7 +46,7 @@ async def create_handler(request: web.Request) -> web.Response:
     body = await read_json(request, IDENTIFIER_CREATE, settings(request).max_body_bytes)
     ident = identifier_from_json(body)
     async with engine(request).begin() as conn:
-        stored = await add_identifier(conn, issuer_id=request.match_info["issuer_id"], identifier=ident,
+        stored = await add_identifier(conn, issuer_id=path_key(request, "issuer_id"), identifier=ident,
                                       actor=actor(request), expected_issuer_revision=expected)
     location = request.app.router["identifier"].url_for(identifier_id=stored.id)
     return json_response(identifier_to_json(stored), status=201,
@@ -59,7 +59,7 @@ async def update_handler(request: web.Request) -> web.Response:
     body = await read_json(request, IDENTIFIER_PATCH, settings(request).max_body_bytes)
     changes = identifier_changes_from_json(body)
     async with engine(request).begin() as conn:
-        ident = await update_identifier(conn, identifier_id=request.match_info["identifier_id"], changes=changes,
+        ident = await update_identifier(conn, identifier_id=path_key(request, "identifier_id"), changes=changes,
                                         actor=actor(request), expected_revision=expected)
     return json_response(identifier_to_json(ident), headers={"ETag": etag(ident.revision)})
 
@@ -69,7 +69,7 @@ async def status_handler(request: web.Request) -> web.Response:
     expected = if_match(request, required=False)
     body = await read_json(request, STATUS_BODY, settings(request).max_body_bytes, allow_empty=True)
     async with engine(request).begin() as conn:
-        ident = await set_identifier_status(conn, identifier_id=request.match_info["identifier_id"],
+        ident = await set_identifier_status(conn, identifier_id=path_key(request, "identifier_id"),
                                             status=STATUS_VERBS[request.match_info["verb"]],
                                             reason=body.get("reason"), actor=actor(request),
                                             expected_revision=expected)
@@ -80,7 +80,7 @@ async def delete_handler(request: web.Request) -> web.Response:
     """``DELETE /identifiers/{identifier_id}`` (``If-Match`` required) -> 204."""
     expected = if_match(request, required=True)
     async with engine(request).begin() as conn:
-        await delete_identifier(conn, identifier_id=request.match_info["identifier_id"], actor=actor(request),
+        await delete_identifier(conn, identifier_id=path_key(request, "identifier_id"), actor=actor(request),
                                 expected_revision=expected)
     return web.Response(status=204)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from trust_registry.admin.context import actor, engine, json_response, settings
-from trust_registry.admin.http import if_match, query_choice, query_int, query_text, read_json
+from trust_registry.admin.http import path_key, if_match, query_choice, query_int, query_text, read_json
 from trust_registry.admin.problems import etag
 from trust_registry.codec import issuer_changes_from_json, issuer_from_json, issuer_to_json
 from trust_registry.issuers import create_issuer, delete_issuer, get_issuer, list_issuers, set_issuer_status, update_issuer
@@ -30,7 +30,7 @@ async def list_handler(request: web.Request) -> web.Response:
 async def get_handler(request: web.Request) -> web.Response:
     """``GET /issuers/{issuer_id}`` -> the issuer with identifiers and authorisations; ``ETag``."""
     async with engine(request).connect() as conn:
-        issuer = await get_issuer(conn, issuer_id=request.match_info["issuer_id"])
+        issuer = await get_issuer(conn, issuer_id=path_key(request, "issuer_id"))
     return json_response(issuer_to_json(issuer), headers={"ETag": etag(issuer.revision)})
 
 
@@ -51,7 +51,7 @@ async def update_handler(request: web.Request) -> web.Response:
     body = await read_json(request, ISSUER_PATCH, settings(request).max_body_bytes)
     changes = issuer_changes_from_json(body)
     async with engine(request).begin() as conn:
-        issuer = await update_issuer(conn, issuer_id=request.match_info["issuer_id"], changes=changes,
+        issuer = await update_issuer(conn, issuer_id=path_key(request, "issuer_id"), changes=changes,
                                      actor=actor(request), expected_revision=expected)
     return json_response(issuer_to_json(issuer), headers={"ETag": etag(issuer.revision)})
 
@@ -61,7 +61,7 @@ async def status_handler(request: web.Request) -> web.Response:
     expected = if_match(request, required=False)
     body = await read_json(request, STATUS_BODY, settings(request).max_body_bytes, allow_empty=True)
     async with engine(request).begin() as conn:
-        issuer = await set_issuer_status(conn, issuer_id=request.match_info["issuer_id"],
+        issuer = await set_issuer_status(conn, issuer_id=path_key(request, "issuer_id"),
                                          status=STATUS_VERBS[request.match_info["verb"]], reason=body.get("reason"),
                                          actor=actor(request), expected_revision=expected)
     return json_response(issuer_to_json(issuer), headers={"ETag": etag(issuer.revision)})
@@ -71,7 +71,7 @@ async def delete_handler(request: web.Request) -> web.Response:
     """``DELETE /issuers/{issuer_id}`` (``If-Match`` required) -> 204."""
     expected = if_match(request, required=True)
     async with engine(request).begin() as conn:
-        await delete_issuer(conn, issuer_id=request.match_info["issuer_id"], actor=actor(request),
+        await delete_issuer(conn, issuer_id=path_key(request, "issuer_id"), actor=actor(request),
                             expected_revision=expected)
     return web.Response(status=204)
 

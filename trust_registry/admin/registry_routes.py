@@ -6,7 +6,7 @@ from aiohttp import web
 
 from trust_registry import audit
 from trust_registry.admin.context import actor, engine, json_response, settings
-from trust_registry.admin.http import if_match, query_choice, query_int, query_text, read_body, read_json
+from trust_registry.admin.http import path_key, if_match, query_choice, query_int, query_text, read_body, read_json
 from trust_registry.admin.problems import etag
 from trust_registry.codec import registry_from_json, registry_to_json
 from trust_registry.exchange import MODES, apply_import
@@ -27,7 +27,7 @@ async def list_handler(request: web.Request) -> web.Response:
 async def get_handler(request: web.Request) -> web.Response:
     """``GET /registries/{name}`` with ``ETag``."""
     async with engine(request).connect() as conn:
-        reg = await get_registry(conn, name=request.match_info["name"])
+        reg = await get_registry(conn, name=path_key(request, "name"))
     return json_response(registry_to_json(reg), headers={"ETag": etag(reg.revision)})
 
 
@@ -46,7 +46,7 @@ async def update_handler(request: web.Request) -> web.Response:
     expected = if_match(request, required=True)
     body = await read_json(request, REGISTRY_PATCH, settings(request).max_body_bytes)
     async with engine(request).begin() as conn:
-        reg = await update_registry(conn, name=request.match_info["name"], changes=body, actor=actor(request),
+        reg = await update_registry(conn, name=path_key(request, "name"), changes=body, actor=actor(request),
                                     expected_revision=expected)
     return json_response(registry_to_json(reg), headers={"ETag": etag(reg.revision)})
 
@@ -55,7 +55,7 @@ async def delete_handler(request: web.Request) -> web.Response:
     """``DELETE /registries/{name}`` (``If-Match`` required; only an empty registry) -> 204."""
     expected = if_match(request, required=True)
     async with engine(request).begin() as conn:
-        await delete_registry(conn, name=request.match_info["name"], actor=actor(request), expected_revision=expected)
+        await delete_registry(conn, name=path_key(request, "name"), actor=actor(request), expected_revision=expected)
     return web.Response(status=204)
 
 
