@@ -28,7 +28,7 @@ from trust_registry.keys import ROLES, create_key, list_keys, revoke_key
 from trust_registry.migrate import migrate_engine
 from trust_registry.model import MATCH_DID_WEB_HOST, STATUSES, Identifier, Registry
 from trust_registry.schemas import ISSUER_CREATE, validate
-from trust_registry.registries import create_registry, list_registries
+from trust_registry.registries import create_registry, get_registry, list_registries
 
 _URL_KEY = "trust_registry.database_url"
 
@@ -310,6 +310,8 @@ def _parse(fmt, raw, registry):
 def export_command(fmt, registry, output):
     """Export the registry."""
     async def run(conn):
+        if registry is not None:
+            await get_registry(conn, name=registry)
         return await export_as(conn, fmt, registry=registry)
     output.write(_run(False, run))
 
