@@ -127,6 +127,34 @@ def contexts_list() -> None:
         click.echo(f"{entry['url']}\t{entry.get('sha256', '')}\t{entry.get('source', '')}")
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+def serve(host: str, port: int) -> None:
+    """Run the HTTP service (embedded without REDIS_URL; with it, checks go to 'ler-verifier worker')."""
+    from aiohttp import web
+
+    from verifier.service import create_app
+    from verifier.service.logging import configure_logging
+
+    settings = _settings_or_usage()
+    configure_logging(settings.log_level)
+    web.run_app(create_app(settings), host=host, port=port, access_log=None, print=None)
+
+
+@main.command()
+def worker() -> None:
+    """Run an arq worker for the dispatched checks (needs REDIS_URL); run one per core."""
+    from verifier.service.logging import configure_logging
+    from workers.settings import create_worker
+
+    settings = _settings_or_usage()
+    if not settings.redis_url:
+        raise click.UsageError("REDIS_URL is not set: a worker takes its jobs from Redis")
+    configure_logging(settings.log_level)
+    create_worker(settings).run()
+
+
 def _settings_or_usage() -> Settings:
     try:
         return load_settings()

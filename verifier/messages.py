@@ -41,6 +41,18 @@ MESSAGES: dict[str, tuple[str, bool]] = {
     C.PROBLEM_TRUST_NOT_CHECKED: ("The issuer's trust was not checked", False),
     C.PROBLEM_TIMESTAMP_WITHOUT_OFFSET: ("A timestamp has no time-zone offset; read as UTC", False),
     C.PROBLEM_INTERNAL_ERROR: ("Internal error", False),
+    C.PROBLEM_UNKNOWN_OPTION_PROVIDED: ("An option is not known to this verifier", False),
+    C.PROBLEM_INVALID_REQUEST: ("The request is not usable", False),
+    C.PROBLEM_PAYLOAD_TOO_LARGE: ("The request body is too large", False),
+    C.PROBLEM_UNSUPPORTED_MEDIA_TYPE: ("The request body is not JSON", False),
+    C.PROBLEM_UNAUTHORIZED: ("An API key is required", False),
+    C.PROBLEM_FORBIDDEN: ("The API key is not allowed here", False),
+    C.PROBLEM_RATE_LIMITED: ("Too many requests for this API key", False),
+    C.PROBLEM_NOT_FOUND: ("Not found", False),
+    C.PROBLEM_METHOD_NOT_ALLOWED: ("Method not allowed", False),
+    C.PROBLEM_SERVICE_UNAVAILABLE: ("The service cannot answer now", False),
+    C.PROBLEM_REQUEST_TIMEOUT: ("The request took too long", False),
+    C.PROBLEM_DEADLINE_EXCEEDED: ("The check was not decided before the deadline", False),
 }
 
 

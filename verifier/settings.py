@@ -14,6 +14,24 @@ Every URL, timeout and cap is a field; a bad value names the variable and the va
 ``LER_MAX_CLOCK_SKEW_S``       tolerance on validity bounds, seconds (0)
 ``LER_REQUIRE_TRUSTED_ISSUER`` service default for ``require_trusted_issuer`` (true)
 ``LER_ALLOW_INSECURE_LOOPBACK``  tests only: allow http:// and loopback fetch targets (false)
+``LER_CPU_WORKERS``            service: process-pool size for CPU-bound checks (unset: the cores; 0: in place)
+``LER_VERIFY_DEADLINE_S``      service: how long a request waits for its dispatched checks, seconds (10)
+``LER_REQUEST_TIMEOUT_S``      service: whole-request timeout, seconds (30)
+``LER_VC_API_STATUS_CODES``    service: answer ``verified: false`` with 422, as with ``Prefer`` (false)
+``LER_BATCH_MAX_ITEMS``        service: most items in one ``POST /verifications`` (1,000)
+``LER_RATE_LIMIT_PER_S``       service: requests per second per API key (50; 0 = no limit)
+``LER_RATE_LIMIT_BURST``       service: burst allowance per API key, requests (100)
+``LER_CACHE_MAX_TTL_S``        result cache: longest life of any cached report or part, seconds (3,600)
+``LER_CACHE_STATUS_TTL_S``     result cache: life of a status result when its list says nothing, seconds (300)
+``LER_CACHE_MAX_ENTRIES``      result cache (embedded): most cached entries (10,000)
+``LER_REGISTRY_POLL_S``        how long a read registry version is trusted for cache keys, seconds (1)
+``LER_QUEUE_NAME``             arq queue name (``ler:checks``)
+``LER_WORKER_JOB_TIMEOUT_S``   worker: timeout of one check job; a crashed worker's job is retried after it (15)
+``LER_WORKER_POLL_S``          worker: queue polling interval, seconds (0.002)
+``LER_WORKER_MAX_JOBS``        worker: concurrent jobs per worker process (50)
+``LER_CALLBACK_SECRET``        async jobs: HMAC-SHA256 key signing callback bodies (unset = no callbacks)
+``LER_JOB_RESULT_TTL_S``       async jobs: how long a finished job's results are kept, seconds (86,400)
+``LER_LOG_LEVEL``              log level of the JSON logs (INFO)
 =============================  =================================================================
 """
 
@@ -48,6 +66,24 @@ class Settings(BaseSettings):
     max_clock_skew_s: float = Field(default=0.0, ge=0)
     require_trusted_issuer: bool = True
     allow_insecure_loopback: bool = False
+    cpu_workers: int | None = Field(default=None, ge=0, le=256)
+    verify_deadline_s: float = Field(default=10.0, gt=0, le=300)
+    request_timeout_s: float = Field(default=30.0, gt=0, le=600)
+    vc_api_status_codes: bool = False
+    batch_max_items: int = Field(default=1000, gt=0, le=100_000)
+    rate_limit_per_s: float = Field(default=50.0, ge=0)
+    rate_limit_burst: int = Field(default=100, gt=0)
+    cache_max_ttl_s: float = Field(default=3600.0, ge=0)
+    cache_status_ttl_s: float = Field(default=300.0, ge=0)
+    cache_max_entries: int = Field(default=10_000, ge=0)
+    registry_poll_s: float = Field(default=1.0, ge=0)
+    queue_name: str = Field(default="ler:checks", min_length=1, max_length=200)
+    worker_job_timeout_s: float = Field(default=15.0, gt=0, le=3600)
+    worker_poll_s: float = Field(default=0.002, gt=0, le=5)
+    worker_max_jobs: int = Field(default=50, gt=0, le=10_000)
+    callback_secret: str | None = None
+    job_result_ttl_s: float = Field(default=86_400.0, gt=0)
+    log_level: str = Field(default="INFO", pattern=r"^(?i:DEBUG|INFO|WARNING|ERROR|CRITICAL)$")
 
     def limits(self) -> Limits:
         """The :class:`Limits` these settings imply."""

@@ -1,0 +1,172 @@
+"""``create_app(settings)``: the service's composition root (DESIGN.md "Packages", STYLE.md rule 6).
+
+One cleanup context per resource, opened in order and closed in reverse:
+
+1. the process pool for CPU-bound checks (``LER_CPU_WORKERS``; none when 0);
+2. the trust registry (SQLite file in the data directory, or ``LER_DATABASE_URL``), its version
+   tracker for cache keys, and the API-key authenticator;
+3. Redis (only with ``REDIS_URL``): the arq pool and the result waiter;
+4. the environment (resolvers, HTTP client), the dispatcher (inline, or arq with ``REDIS_URL``) and the
+   result cache (in process, or Redis), wrapped in :class:`Verifications`.
+
+Without ``REDIS_URL`` the service is embedded: the same checks run in this process (CPU-bound ones in
+the pool). The trust registry's admin API is mounted at ``/admin`` (admin keys only).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+
+from aiohttp import web
+
+from trust_registry import TrustRegistry
+from trust_registry.admin import create_admin_app
+from trust_registry.errors import RegistryUnavailable
+
+from verifier import constants as C
+from verifier.checks.context import CheckContext
+from verifier.dispatch import Dispatcher, InlineDispatcher
+from verifier.environment import StatusSource
+from verifier.parse import CredentialItem
+from verifier.report import CheckResult, Outcome
+from verifier.runtime import open_environment
+from verifier.service import appkeys as K
+from verifier.service.auth import Authenticator, RateLimiter
+from verifier.service.metrics import Metrics
+from verifier.service.middleware import problem_middleware, request_middleware
+from verifier.service.routes import ROUTES
+from verifier.service.verification import Verifications, VersionTracker
+from verifier.settings import Settings
+from verifier.trust import RegistryTrustSource
+from workers.cache import MemoryCache, RedisCache
+from workers.dispatcher import ArqDispatcher, ResultWaiter, done_channel, open_pool
+from workers.settings import registry_url
+
+log = logging.getLogger("verifier.service")
+_WAITER = web.AppKey("ler_result_waiter", ResultWaiter)
+
+
+def create_app(settings: Settings, *, status: StatusSource | None = None) -> web.Application:
+    """Build the service application.
+
+    :param settings: process settings (:func:`verifier.settings.load_settings`).
+    :param status: the status-list source for the ``status`` check (issue 3), or None.
+    :returns: the application; run it with ``web.run_app`` or a test server.
+    """
+    app = web.Application(middlewares=[request_middleware, problem_middleware])
+    app[K.SETTINGS] = settings
+    app[K.METRICS] = Metrics()
+    app.cleanup_ctx.extend([_executor, _registry, _redis, _verifications(status)])
+    app.add_routes(ROUTES)
+    app.add_subapp("/admin", create_admin_app(registry_url=registry_url(settings),
+                                              max_body_bytes=settings.max_body_bytes, migrate_schema=False))
+    return app
+
+
+async def _executor(app: web.Application):
+    """Cleanup context: the process pool for CPU-bound checks (pyld is not thread-safe: processes)."""
+    settings = app[K.SETTINGS]
+    size = (os.cpu_count() or 1) if settings.cpu_workers is None else settings.cpu_workers
+    executor = None
+    if size > 0:
+        executor = ProcessPoolExecutor(max_workers=size, mp_context=multiprocessing.get_context("forkserver"))
+    app[K.EXECUTOR] = executor
+    try:
+        yield
+    finally:
+        if executor is not None:
+            await asyncio.get_running_loop().run_in_executor(
+                None, functools.partial(executor.shutdown, wait=True, cancel_futures=True))
+
+
+async def _registry(app: web.Application):
+    """Cleanup context: the trust registry, its version tracker and the API-key authenticator."""
+    settings = app[K.SETTINGS]
+    url = registry_url(settings)
+    try:
+        registry = await TrustRegistry.open(url, refresh_interval_s=settings.registry_poll_s)
+    except RegistryUnavailable as exc:
+        log.warning("trust registry not reachable at start-up (%s); continuing, /readyz reports it", exc)
+        registry = await TrustRegistry.open(url, migrate_schema=False, refresh_interval_s=settings.registry_poll_s)
+    app[K.REGISTRY] = registry
+    app[K.VERSIONS] = VersionTracker(registry, settings.registry_poll_s)
+    auth = Authenticator(registry, RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst))
+    app[K.AUTH] = auth
+    try:
+        if not await auth.keys_configured():
+            log.warning("no API key is configured: the verify routes are open to anyone; create one with "
+                        "'ler-verifier keys create --role verify --name NAME' (admin routes stay closed)")
+    except RegistryUnavailable:
+        pass
+    try:
+        yield
+    finally:
+        await registry.close()
+
+
+async def _redis(app: web.Application):
+    """Cleanup context: the arq pool and result waiter (only with ``REDIS_URL``)."""
+    settings = app[K.SETTINGS]
+    if not settings.redis_url:
+        app[K.REDIS] = None
+        yield
+        return
+    pool = open_pool(settings.redis_url, settings.queue_name)
+    waiter = ResultWaiter(pool, done_channel(settings.queue_name))
+    await waiter.start()
+    app[K.REDIS] = pool
+    app[_WAITER] = waiter
+    app[K.METRICS].set_queue_probe(lambda: pool.zcard(settings.queue_name))
+    try:
+        yield
+    finally:
+        await waiter.close()
+        await pool.aclose()
+
+
+class DeadlineDispatcher:
+    """Bounds an inline check by the verify deadline: past it the check is ``indeterminate``, never a pass."""
+
+    def __init__(self, inner: Dispatcher, deadline_s: float):
+        self.inner = inner
+        self.deadline_s = deadline_s
+
+    async def run(self, check_id: str, item: CredentialItem, ctx: CheckContext) -> CheckResult:
+        try:
+            async with asyncio.timeout(self.deadline_s):
+                return await self.inner.run(check_id, item, ctx)
+        except TimeoutError:
+            return CheckResult(check_id, Outcome.INDETERMINATE,
+                               f"the {check_id} check was not decided within the {self.deadline_s:g} s deadline",
+                               C.PROBLEM_DEADLINE_EXCEEDED, target=item.pointer)
+
+
+def _verifications(status: StatusSource | None):
+    async def ctx(app: web.Application):
+        """Cleanup context: environment, dispatcher and result cache."""
+        settings = app[K.SETTINGS]
+        registry = app[K.REGISTRY]
+        versions = app[K.VERSIONS]
+        async with open_environment(settings, executor=app[K.EXECUTOR], trust=RegistryTrustSource(registry),
+                                    status=status) as env:
+            app[K.ENVIRONMENT] = env
+            pool = app[K.REDIS]
+            if pool is None:
+                dispatcher: Dispatcher = DeadlineDispatcher(InlineDispatcher(), settings.verify_deadline_s)
+                cache = MemoryCache(settings.cache_max_entries)
+            else:
+                metrics = app[K.METRICS]
+                dispatcher = ArqDispatcher(pool, app[_WAITER], queue_name=settings.queue_name,
+                                           deadline_s=settings.verify_deadline_s, registry_version=versions.current,
+                                           on_latency=lambda check, s: metrics.job_latency.labels(check).observe(s))
+                cache = RedisCache(pool, f"{settings.queue_name}:cache:")
+            app[K.VERIFICATIONS] = Verifications(env=env, dispatcher=dispatcher, cache=cache, versions=versions,
+                                                 max_ttl_s=settings.cache_max_ttl_s,
+                                                 status_ttl_s=settings.cache_status_ttl_s)
+            yield
+    return ctx

@@ -1,0 +1,1 @@
+"""Request handlers, thin: parse the request, call the core, render the answer."""

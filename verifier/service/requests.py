@@ -1,0 +1,131 @@
+"""Reading request bodies within limits and turning VC-API bodies into :class:`VerifyRequest` values.
+
+W3C VCALM "Verify Credential" (``{verifiableCredential, options}``) and "Verify Presentation"
+(``{verifiablePresentation | presentation, options: {challenge, domain}}``). Options we know:
+``checks`` (the checks that must pass), ``challenge``, ``domain``, and our ``requireTrustedIssuer``;
+any other is refused with ``UNKNOWN_OPTION_PROVIDED``. Every refusal names the field by JSON pointer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from verifier import constants as C
+from verifier.errors import InputError
+from verifier.jsontext import loads_limited
+from verifier.options import VerifyOptions
+from verifier.service.problems import FieldProblem, ProblemError
+from verifier.service.verification import VerifyRequest, now_utc
+from verifier.settings import Settings
+
+KNOWN_OPTIONS = ("checks", "challenge", "domain", "requireTrustedIssuer")
+_WRAPPER_BYTES = 64 * 1024  # room for the request wrapper and options around the document
+
+
+async def read_body(request: web.Request, max_bytes: int) -> bytes:
+    """The request body, refused with 413 beyond ``max_bytes`` (declared or actual size)."""
+    too_large = ProblemError(413, f"the request body is larger than the limit of {max_bytes} bytes",
+                             errors=[FieldProblem("", f"larger than {max_bytes} bytes")])
+    if request.content_length is not None and request.content_length > max_bytes:
+        raise too_large
+    chunks, size = [], 0
+    async for chunk in request.content.iter_chunked(65536):
+        size += len(chunk)
+        if size > max_bytes:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def read_json(request: web.Request, settings: Settings) -> Any:
+    """Read and decode a JSON body within the body-size and nesting limits.
+
+    :raises ProblemError: 415 not a JSON media type, 413 too large, 400 not JSON or too deep.
+    """
+    media = request.content_type.lower()
+    if request.body_exists and media not in ("application/json", "application/octet-stream") \
+            and not media.endswith("+json"):
+        raise ProblemError(415, f"send JSON with Content-Type: application/json (got {media!r})",
+                           errors=[FieldProblem("Content-Type", "expected application/json")])
+    limit = settings.max_body_bytes + _WRAPPER_BYTES
+    raw = await read_body(request, limit)
+    if not raw.strip():
+        raise ProblemError(400, "the request body is empty; send a JSON object", errors=[FieldProblem("", "empty")])
+    try:
+        return loads_limited(raw, max_bytes=limit, max_depth=settings.max_json_depth + 2, what="the request body")
+    except InputError as exc:
+        raise ProblemError(400, exc.detail, code=C.PROBLEM_PARSING_ERROR, errors=[FieldProblem("", exc.detail)]) from exc
+
+
+def _options(raw: Any, settings: Settings, kind: str) -> VerifyOptions:
+    base = VerifyOptions(now=now_utc(), limits=settings.limits(), max_clock_skew_s=settings.max_clock_skew_s,
+                         require_trusted_issuer=settings.require_trusted_issuer)
+    if raw is None:
+        return base
+    if not isinstance(raw, dict):
+        raise ProblemError(400, "options must be a JSON object", errors=[FieldProblem("/options", "not an object")])
+    unknown = [k for k in raw if k not in KNOWN_OPTIONS]
+    if unknown:
+        raise ProblemError(400, f"unknown option {unknown[0]!r}; this verifier knows {', '.join(KNOWN_OPTIONS)}",
+                           code=C.PROBLEM_UNKNOWN_OPTION_PROVIDED,
+                           errors=[FieldProblem(f"/options/{_escape(k)}", "unknown option") for k in unknown])
+    errors: list[FieldProblem] = []
+    changes: dict[str, Any] = {}
+    checks = raw.get("checks")
+    if checks is not None:
+        if not isinstance(checks, list) or not all(isinstance(c, str) for c in checks):
+            errors.append(FieldProblem("/options/checks", "checks must be a list of check ids"))
+        else:
+            for i, c in enumerate(checks):
+                if c not in C.CHECK_IDS:
+                    errors.append(FieldProblem(f"/options/checks/{i}",
+                                               f"unknown check {c!r}; known: {', '.join(C.CHECK_IDS)}"))
+            if checks:
+                changes["checks"] = tuple(dict.fromkeys(checks))
+    for name in ("challenge", "domain"):
+        value = raw.get(name)
+        if value is not None and not (isinstance(value, str) and 0 < len(value) <= 1024):
+            errors.append(FieldProblem(f"/options/{name}", f"{name} must be a string of 1 to 1024 characters"))
+        elif value is not None:
+            changes[name] = value
+    trusted = raw.get("requireTrustedIssuer")
+    if trusted is not None:
+        if not isinstance(trusted, bool):
+            errors.append(FieldProblem("/options/requireTrustedIssuer", "requireTrustedIssuer must be true or false"))
+        else:
+            changes["require_trusted_issuer"] = trusted
+    if errors:
+        raise ProblemError(400, errors[0].detail, errors=errors)
+    return base.replace(**changes)
+
+
+def _escape(name: str) -> str:
+    return name.replace("~", "~0").replace("/", "~1")
+
+
+def verify_request(body: Any, *, kind: str, settings: Settings) -> VerifyRequest:
+    """Turn a VC-API verify body into a :class:`VerifyRequest`.
+
+    :param kind: ``credential`` (``verifiableCredential``) or ``presentation`` (``verifiablePresentation``
+        or ``presentation``).
+    :raises ProblemError: 400 naming the missing or bad member, or the unknown option.
+    """
+    if not isinstance(body, dict):
+        raise ProblemError(400, "the request body must be a JSON object", errors=[FieldProblem("", "not an object")])
+    unsigned = False
+    if kind == "credential":
+        name = "verifiableCredential"
+    else:
+        name = "verifiablePresentation" if "verifiablePresentation" in body or "presentation" not in body \
+            else "presentation"
+        unsigned = name == "presentation"
+    document = body.get(name)
+    if document is None:
+        raise ProblemError(400, f"the body has no {name!r}", errors=[FieldProblem(f"/{name}", "missing")])
+    if not isinstance(document, (dict, str)):
+        raise ProblemError(400, f"{name} must be a JSON object (or a compact JWT string)",
+                           errors=[FieldProblem(f"/{name}", "not an object or a string")])
+    options = _options(body.get("options"), settings, kind)
+    return VerifyRequest(document=document, expect=kind, options=options, unsigned=unsigned)

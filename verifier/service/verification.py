@@ -1,0 +1,177 @@
+"""One verification as the service runs it: report cache, parse, pipeline through the dispatcher, render.
+
+DESIGN.md "Data flow" steps 2-5. The handlers call :meth:`Verifications.verify` with a parsed request
+and render its answer; nothing here knows about HTTP.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Literal
+
+from trust_registry.errors import RegistryUnavailable
+
+from verifier import constants as C
+from verifier.checks.context import CheckContext
+from verifier.dispatch import Dispatcher
+from verifier.environment import Environment
+from verifier.options import VerifyOptions
+from verifier.parse import CredentialItem, parse_presented
+from verifier.pipeline import verify_presented
+from verifier.report import CheckResult, Outcome, Report
+from workers.cache import (CachingDispatcher, ResultStore, canonical_bytes, report_key, transient, utc_now_text,
+                           validity_horizon_s)
+
+log = logging.getLogger("verifier.service")
+
+
+class VersionTracker:
+    """The trust-registry version for cache keys, read at most every ``poll_s`` seconds.
+
+    :param registry: a ``trust_registry.TrustRegistry`` (or anything with ``async version() -> int``).
+    :param poll_s: how long a read version is trusted, seconds (0: read every time).
+    """
+
+    def __init__(self, registry, poll_s: float):
+        self.registry = registry
+        self.poll_s = poll_s
+        self._value: int | None = None
+        self._read_at = float("-inf")
+
+    async def current(self) -> int | None:
+        """The registry version, or None when the registry cannot be read (then nothing is cached)."""
+        if self._value is not None and time.monotonic() - self._read_at < self.poll_s:
+            return self._value
+        try:
+            self._value = await self.registry.version()
+        except RegistryUnavailable:
+            self._value = None
+            return None
+        self._read_at = time.monotonic()
+        return self._value
+
+    def invalidate(self) -> None:
+        """Forget the version read (after a registry write through this process)."""
+        self._read_at = float("-inf")
+
+
+@dataclass(frozen=True)
+class VerifyRequest:
+    """A parsed verify request.
+
+    :ivar document: the credential or presentation (a JSON object, or a compact JWT string).
+    :ivar expect: ``credential`` or ``presentation``.
+    :ivar options: verification options.
+    :ivar unsigned: a presentation given as VC-API ``presentation``: its own proof is not required.
+    """
+
+    document: dict[str, Any] | str
+    expect: Literal["credential", "presentation"]
+    options: VerifyOptions
+    unsigned: bool = False
+
+    @functools.cached_property
+    def presented_bytes(self) -> bytes:
+        """The bytes the cache key is taken over: the JWT as given, or canonical JSON."""
+        return self.document.encode("utf-8") if isinstance(self.document, str) else canonical_bytes(self.document)
+
+
+class _UnsignedTop:
+    """Reports the top-level presentation's proof as not applicable (VC-API ``presentation`` without proof)."""
+
+    def __init__(self, inner: Dispatcher):
+        self.inner = inner
+
+    async def run(self, check_id: str, item: CredentialItem, ctx: CheckContext) -> CheckResult:
+        if check_id == C.CHECK_PROOF and item.pointer == "" and item.document.get("proof") is None:
+            return CheckResult(check_id, Outcome.NOT_APPLICABLE, "an unsigned presentation was given as "
+                               "'presentation': only the credentials it carries are verified", target="")
+        return await self.inner.run(check_id, item, ctx)
+
+
+@dataclass
+class Answer:
+    """:ivar body: the response body. :ivar verified: the verdict. :ivar cached: served from the cache."""
+
+    body: dict[str, Any]
+    verified: bool
+    cached: bool
+    outcomes: list[tuple[str, str]]
+
+
+class Verifications:
+    """Runs verifications for the service.
+
+    :param env: process-wide services (resolvers, CPU runner, trust and status sources).
+    :param dispatcher: where dispatched checks run (inline or arq).
+    :param cache: the result store (memory or Redis).
+    :param versions: the registry version tracker.
+    :param max_ttl_s: cap on a cached report's life, seconds.
+    :param status_ttl_s: life of a status result whose list states none, seconds.
+    """
+
+    def __init__(self, *, env: Environment, dispatcher: Dispatcher, cache: ResultStore, versions: VersionTracker,
+                 max_ttl_s: float, status_ttl_s: float):
+        self.env = env
+        self.dispatcher = dispatcher
+        self.cache = cache
+        self.versions = versions
+        self.max_ttl_s = max_ttl_s
+        self.status_ttl_s = status_ttl_s
+
+    async def verify(self, request: VerifyRequest) -> Answer:
+        """Verify one credential or presentation, from the cache when a fresh report is there.
+
+        :raises InputError: the document cannot be read (-> 400).
+        """
+        raw = request.presented_bytes
+        version = await self.versions.current()
+        expect = request.expect + ("-unsigned" if request.unsigned else "")
+        key = report_key(raw, expect=expect, options=request.options, registry_version=version)
+        if version is not None and self.max_ttl_s > 0:
+            hit = await self.cache.get(key)
+            if hit is not None and hit["expires"] > time.time():
+                body = dict(hit["body"], cached=True)
+                return Answer(body, body["verified"], True, [tuple(o) for o in hit["outcomes"]])
+        presented = parse_presented(raw, limits=request.options.limits, expect=request.expect)
+        parts = CachingDispatcher(self.dispatcher, self.cache, status_ttl_s=self.status_ttl_s)
+        dispatcher: Dispatcher = _UnsignedTop(parts) if request.unsigned else parts
+        report = await verify_presented(presented, options=request.options, env=self.env, dispatcher=dispatcher)
+        checked_at = utc_now_text()
+        body = render(report, checked_at, parts.log.checked_at)
+        outcomes = [(r.check, r.outcome.value) for r in report.results]
+        ttl = self._report_ttl_s(report, presented.items, request.options.now, parts.log.ttl_s)
+        if version is not None and ttl > 0:
+            await self.cache.set(key, {"body": body, "expires": time.time() + ttl, "outcomes": outcomes}, ttl)
+        return Answer(body, report.verified, False, outcomes)
+
+    def _report_ttl_s(self, report: Report, items: tuple[CredentialItem, ...], now: datetime,
+                      part_ttls: dict[tuple[str, str], float]) -> float:
+        """A report lives no longer than its shortest part, the cap, or the next validity bound."""
+        if any(transient(r) for r in report.results):
+            return 0.0
+        limits = [self.max_ttl_s, *part_ttls.values()]
+        horizon = validity_horizon_s(items, now)
+        if horizon is not None:
+            limits.append(horizon)
+        return max(0.0, min(limits))
+
+
+def render(report: Report, checked_at: str, part_times: dict[tuple[str, str], str]) -> dict[str, Any]:
+    """The answer body: the report (VC-API shape plus ours), ``problemDetails``, ``cached`` and check times."""
+    body = report.to_json()
+    for entry, result in zip(body["results"], report.results):
+        entry["checkedAt"] = part_times.get((result.target, result.check), checked_at)
+    body["problemDetails"] = list(report.errors)
+    body["cached"] = False
+    body["checkedAt"] = checked_at
+    return body
+
+
+def now_utc() -> datetime:
+    """The verification instant of a request (the service judges at the time of asking)."""
+    return datetime.now(timezone.utc)

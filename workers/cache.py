@@ -1,0 +1,292 @@
+"""The result cache (DESIGN.md "Caches", issue 5 "Result cache").
+
+Two stores with one shape: :class:`MemoryCache` (cachetools, one process: the embedded default) and
+:class:`RedisCache` (shared by every front end). Two kinds of entries:
+
+* a **report** under :func:`report_key` = SHA-256 of the presented bytes + the options that change a
+  report + the trust-registry version (a registry write bumps the version, so old entries are never
+  read again);
+* a **part** (the result of one dispatched ``proof`` or ``status`` check of one credential) under
+  :func:`part_key`, with its own lifetime: a proof by a ``did:key``/``did:jwk`` key lives long
+  (:data:`PROOF_LONG_TTL_S`), one by a fetched key as long as the DID document cache keeps it, a status
+  result only as long as its list may be cached. Undecided (``indeterminate``) results of a transient
+  kind are never cached.
+
+A report lives no longer than its shortest part, no longer than ``cache_max_ttl_s``, and never past
+the next validity bound of any of its credentials (``validFrom`` / ``validUntil`` / ``nbf`` / ``exp`` /
+a proof's ``expires``). :class:`CachingDispatcher` wraps any dispatcher to read and write parts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Protocol
+
+from cachetools import TLRUCache
+
+from verifier import constants as C
+from verifier.checks.context import CheckContext
+from verifier.checks.validity import bounds
+from verifier.dispatch import Dispatcher
+from verifier.errors import VerifierError
+from verifier.options import VerifyOptions
+from verifier.parse import CredentialItem
+from verifier.report import CheckResult, Outcome
+from verifier.timestamps import parse_timestamp
+
+#: lifetime of a proof result whose keys need no fetching (did:key, did:jwk): a month.
+PROOF_LONG_TTL_S = 30 * 24 * 3600.0
+#: lifetime of a proof result by a fetched key: the DID document cache's cap (``KeyResolver`` default).
+PROOF_FETCHED_KEY_TTL_S = 300.0
+#: undecided outcomes that would be the same on a retry (so they may be cached).
+_STABLE_UNDECIDED = frozenset({C.PROBLEM_UNSUPPORTED_CRYPTOSUITE, C.PROBLEM_UNKNOWN_CONTEXT,
+                               C.PROBLEM_STATUS_NOT_CHECKED})
+_STATUS_TTL_FIELDS = ("ttl_s", "max_age_s", "cache_ttl_s", "list_ttl_s")
+
+
+class ResultStore(Protocol):
+    """Where cached JSON values live."""
+
+    async def get(self, key: str) -> Any | None:
+        """The value stored under ``key``, or None when absent or expired."""
+        ...
+
+    async def set(self, key: str, value: Any, ttl_s: float) -> None:
+        """Store a JSON-ready ``value`` for ``ttl_s`` seconds (no-op when ``ttl_s <= 0``)."""
+        ...
+
+
+class MemoryCache:
+    """A per-process store: cachetools ``TLRUCache`` with a lifetime per entry.
+
+    :param max_entries: most entries kept (least recently used dropped first); 0 disables caching.
+    """
+
+    def __init__(self, max_entries: int = 10_000):
+        self._data: TLRUCache | None = (
+            TLRUCache(maxsize=max_entries, ttu=lambda _k, v, _now: v[0], timer=time.monotonic)
+            if max_entries > 0 else None)
+
+    async def get(self, key: str) -> Any | None:
+        if self._data is None:
+            return None
+        hit = self._data.get(key)
+        return None if hit is None else hit[1]
+
+    async def set(self, key: str, value: Any, ttl_s: float) -> None:
+        if self._data is not None and ttl_s > 0:
+            self._data[key] = (time.monotonic() + ttl_s, value)
+
+    def clear(self) -> None:
+        """Drop every entry."""
+        if self._data is not None:
+            self._data.clear()
+
+
+class RedisCache:
+    """A store shared by every process: JSON values under ``prefix + key`` with a Redis expiry.
+
+    :param redis: a ``redis.asyncio.Redis`` client (an arq pool is one).
+    :param prefix: key prefix, e.g. ``"ler:checks:cache:"``.
+    """
+
+    def __init__(self, redis, prefix: str):
+        self.redis = redis
+        self.prefix = prefix
+
+    async def get(self, key: str) -> Any | None:
+        raw = await self.redis.get(self.prefix + key)
+        return None if raw is None else json.loads(raw)
+
+    async def set(self, key: str, value: Any, ttl_s: float) -> None:
+        if ttl_s > 0:
+            await self.redis.set(self.prefix + key, json.dumps(value, ensure_ascii=False).encode("utf-8"),
+                                 px=max(1, int(ttl_s * 1000)))
+
+
+def canonical_bytes(value: Any) -> bytes:
+    """JSON with sorted keys and no spaces: equal documents give equal bytes."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def _sha256(*parts: bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(len(part).to_bytes(8, "big"))
+        h.update(part)
+    return h.hexdigest()
+
+
+def options_part(options: VerifyOptions) -> dict[str, Any]:
+    """The options that change a report, without ``now`` (a report's lifetime covers time instead)."""
+    part = options.cache_key_part()
+    part.pop("now_s", None)
+    return part
+
+
+def report_key(presented: bytes, *, expect: str, options: VerifyOptions, registry_version: int | None) -> str:
+    """Key of a full report: SHA-256 of the presented bytes, the endpoint's kind, options and registry version."""
+    return "r:" + _sha256(presented, expect.encode(), canonical_bytes(options_part(options)),
+                          str(registry_version).encode())
+
+
+def item_bytes(item: CredentialItem) -> bytes:
+    """What a part is computed from: the JWT as presented, or the canonical JSON of the document."""
+    return item.jwt.compact.encode("ascii") if item.jwt is not None else canonical_bytes(item.document)
+
+
+def part_key(check_id: str, item: CredentialItem, options: VerifyOptions, *, registry_version: int | None = None,
+             document_bytes: bytes | None = None) -> str:
+    """Key of one dispatched check's result on one credential.
+
+    Includes what that check reads: the credential, its kind and nesting (a top-level presentation's
+    proof is judged against ``challenge``/``domain``), the canonicalization budget, and for
+    ``issuer_trust`` the registry version.
+    """
+    bound = item.kind == "presentation" and item.parent is None
+    extra = {"kind": item.kind, "top": item.parent is None,
+             "challenge": options.challenge if bound else None, "domain": options.domain if bound else None,
+             "work": options.limits.canonicalization_max_work,
+             "registry": registry_version if check_id == C.CHECK_ISSUER_TRUST else None}
+    return f"p:{check_id}:" + _sha256(document_bytes if document_bytes is not None else item_bytes(item),
+                                      canonical_bytes(extra))
+
+
+def _proof_expiry(item: CredentialItem, now: datetime) -> float | None:
+    """Seconds until the earliest future ``expires`` of an embedded proof, or None."""
+    proofs = item.document.get("proof")
+    proofs = proofs if isinstance(proofs, list) else [proofs] if isinstance(proofs, dict) else []
+    left = []
+    for proof in proofs:
+        if isinstance(proof, dict) and "expires" in proof:
+            try:
+                stamp, _ = parse_timestamp(proof["expires"], "proof.expires")
+            except VerifierError:
+                continue
+            left.append((stamp - now).total_seconds())
+    future = [s for s in left if s > 0]
+    return min(future) if future else None
+
+
+def part_ttl_s(result: CheckResult, item: CredentialItem, *, now: datetime, status_ttl_s: float,
+               max_ttl_s: float = PROOF_LONG_TTL_S) -> float:
+    """How long a dispatched check's result may be reused, seconds (0: not at all)."""
+    if result.outcome == Outcome.INDETERMINATE and result.problem_code not in _STABLE_UNDECIDED:
+        return 0.0
+    if result.check == C.CHECK_PROOF:
+        methods = [p.get("verificationMethod") for p in result.evidence.get("proofs", [])]
+        local = methods and all(isinstance(m, str) and m.startswith(("did:key:", "did:jwk:")) for m in methods)
+        ttl = PROOF_LONG_TTL_S if local else PROOF_FETCHED_KEY_TTL_S
+        expiry = _proof_expiry(item, now)
+        return min(ttl, max_ttl_s, expiry if expiry is not None else ttl)
+    if result.check == C.CHECK_STATUS:
+        stated = [float(result.evidence[f]) for f in _STATUS_TTL_FIELDS
+                  if isinstance(result.evidence.get(f), (int, float)) and not isinstance(result.evidence.get(f), bool)]
+        return max(0.0, min([status_ttl_s, *stated]))
+    return 0.0  # issuer_trust: cheap, and the report key carries the registry version
+
+
+def validity_horizon_s(items: tuple[CredentialItem, ...], now: datetime) -> float | None:
+    """Seconds until the next validity bound of any item passes (its verdict may change then), or None."""
+    horizon: list[float] = []
+    for item in items:
+        try:
+            starts, ends, _ = bounds(item)
+        except VerifierError:
+            continue
+        horizon += [(t - now).total_seconds() for _, t in starts + ends]
+        expiry = _proof_expiry(item, now)
+        if expiry is not None:
+            horizon.append(expiry)
+    future = [s for s in horizon if s > 0]
+    return min(future) if future else None
+
+
+def transient(result: CheckResult) -> bool:
+    """True for a result that a retry might change: network, deadline, unreadable registry."""
+    if result.outcome != Outcome.INDETERMINATE:
+        return False
+    if result.check == C.CHECK_ISSUER_TRUST:
+        return "registry_version" not in result.evidence  # the registry could not be read
+    if result.check in (C.CHECK_PROOF, C.CHECK_STATUS):
+        return result.problem_code not in _STABLE_UNDECIDED
+    return False
+
+
+@dataclass
+class PartLog:
+    """What one verification learnt from the part cache: when each part was checked and how long it lasts.
+
+    :ivar checked_at: (credential pointer, check id) -> RFC 3339 instant the result was computed.
+    :ivar ttl_s: (credential pointer, check id) -> seconds the part may still be reused.
+    """
+
+    checked_at: dict[tuple[str, str], str] = field(default_factory=dict)
+    ttl_s: dict[tuple[str, str], float] = field(default_factory=dict)
+
+
+def utc_now_text() -> str:
+    """Now, as an RFC 3339 UTC instant with milliseconds."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class CachingDispatcher:
+    """A dispatcher that answers ``proof`` and ``status`` from the part cache and stores what ``inner`` decides.
+
+    Made per verification (it keeps a :class:`PartLog`); the store and the inner dispatcher are shared.
+
+    :param inner: the dispatcher that runs checks (inline or arq).
+    :param store: the part store.
+    :param status_ttl_s: lifetime of a status result whose list states none, seconds.
+    :param max_ttl_s: cap on any part's lifetime, seconds.
+    """
+
+    CACHED = frozenset({C.CHECK_PROOF, C.CHECK_STATUS})
+
+    def __init__(self, inner: Dispatcher, store: ResultStore, *, status_ttl_s: float,
+                 max_ttl_s: float = PROOF_LONG_TTL_S):
+        self.inner = inner
+        self.store = store
+        self.status_ttl_s = status_ttl_s
+        self.max_ttl_s = max_ttl_s
+        self.log = PartLog()
+        self._doc_bytes: dict[str, bytes] = {}
+
+    async def run(self, check_id: str, item: CredentialItem, ctx: CheckContext) -> CheckResult:
+        """Cached result for ``check_id`` on ``item`` when fresh, else run it through ``inner`` and store it."""
+        slot = (item.pointer, check_id)
+        if check_id not in self.CACHED:
+            result = await self.inner.run(check_id, item, ctx)
+            self.log.checked_at[slot] = utc_now_text()
+            return result
+        doc = self._doc_bytes.get(item.pointer)
+        if doc is None:
+            doc = self._doc_bytes[item.pointer] = item_bytes(item)
+        key = part_key(check_id, item, ctx.options, document_bytes=doc)
+        hit = await self.store.get(key)
+        if hit is not None and hit.get("expires", 0) > time.time():
+            result = CheckResult.from_json(hit["result"])
+            self.log.checked_at[slot] = hit["checked_at"]
+            self.log.ttl_s[slot] = hit["expires"] - time.time()
+            return _retarget(result, item.pointer)
+        result = await self.inner.run(check_id, item, ctx)
+        ttl = min(part_ttl_s(result, item, now=ctx.options.now, status_ttl_s=self.status_ttl_s), self.max_ttl_s)
+        checked_at = utc_now_text()
+        self.log.checked_at[slot] = checked_at
+        self.log.ttl_s[slot] = ttl
+        if ttl > 0:
+            await self.store.set(key, {"result": result.to_transport(), "checked_at": checked_at,
+                                       "expires": time.time() + ttl}, ttl)
+        return result
+
+
+def _retarget(result: CheckResult, pointer: str) -> CheckResult:
+    """The same result for the credential at ``pointer`` (a part may be shared by equal credentials)."""
+    if result.target == pointer:
+        return result
+    return CheckResult(result.check, result.outcome, result.detail, result.problem_code, result.evidence,
+                       result.warnings, pointer)

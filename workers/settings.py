@@ -1,0 +1,95 @@
+"""arq worker settings built from the one :class:`verifier.settings.Settings` (``ler-verifier worker``).
+
+Tuning (issue 5 "Workers"):
+
+* ``poll_delay`` = ``LER_WORKER_POLL_S`` (2 ms, not arq's 500 ms): a queued check waits at most that
+  long to be picked up; an idle worker pays one ``ZRANGEBYSCORE`` per poll.
+* every check task has the same timeout (``LER_WORKER_JOB_TIMEOUT_S``) and the in-progress mark lives
+  that long plus one second (arq's default adds ten to the longest timeout of any task), so a job
+  whose worker died is picked up again within its own timeout.
+* results are kept ``RESULT_KEEP_S`` only: the front end reads them at once (woken by the ``done``
+  message published in ``after_job_end``, after arq has stored the result); the result cache, not
+  arq, keeps answers.
+* JSON job serialization; ``max_tries`` 5 (at least once; the tasks are idempotent).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from arq.connections import RedisSettings
+from arq.worker import Worker, func
+
+from trust_registry import TrustRegistry, default_database_url
+
+from verifier.runtime import open_environment
+from verifier.settings import Settings
+from verifier.trust import RegistryTrustSource
+from workers.dispatcher import done_channel, dumps, loads
+from workers.tasks import TASK_FUNCTIONS
+
+RESULT_KEEP_S = 5.0
+MAX_TRIES = 5
+
+
+def registry_url(settings: Settings) -> str:
+    """The trust registry URL: ``LER_DATABASE_URL``, else the SQLite file in the data directory."""
+    return settings.database_url or default_database_url(settings.data_dir)
+
+
+async def _startup(ctx: dict[str, Any]) -> None:
+    settings: Settings = ctx["settings"]
+    stack = contextlib.AsyncExitStack()
+    registry = await TrustRegistry.open(registry_url(settings))
+    stack.push_async_callback(registry.close)
+    ctx["env"] = await stack.enter_async_context(
+        open_environment(settings, executor=None, trust=RegistryTrustSource(registry)))
+    ctx["stack"] = stack
+
+
+async def _shutdown(ctx: dict[str, Any]) -> None:
+    stack = ctx.pop("stack", None)
+    if stack is not None:
+        await stack.aclose()
+
+
+async def _announce(ctx: dict[str, Any]) -> None:
+    """After arq stored a result: tell waiting front ends (``<queue>:done``)."""
+    with contextlib.suppress(Exception):
+        await ctx["redis"].publish(ctx["done_channel"], ctx["job_id"])
+
+
+def worker_settings(settings: Settings) -> dict[str, Any]:
+    """Keyword arguments for :class:`arq.worker.Worker`.
+
+    :raises ValueError: no ``REDIS_URL`` is set.
+    """
+    if not settings.redis_url:
+        raise ValueError("REDIS_URL is not set: a worker needs Redis")
+    functions = [func(f, name=f.__name__, timeout=settings.worker_job_timeout_s, keep_result=RESULT_KEEP_S,
+                      max_tries=MAX_TRIES) for f in TASK_FUNCTIONS]
+    return {
+        "functions": functions,
+        "redis_settings": RedisSettings.from_dsn(settings.redis_url),
+        "queue_name": settings.queue_name,
+        "job_serializer": dumps,
+        "job_deserializer": loads,
+        "poll_delay": settings.worker_poll_s,
+        "max_jobs": settings.worker_max_jobs,
+        "job_timeout": settings.worker_job_timeout_s,
+        "keep_result": RESULT_KEEP_S,
+        "max_tries": MAX_TRIES,
+        "on_startup": _startup,
+        "on_shutdown": _shutdown,
+        "after_job_end": _announce,
+        "ctx": {"settings": settings, "done_channel": done_channel(settings.queue_name)},
+        "health_check_interval": 30,
+    }
+
+
+def create_worker(settings: Settings) -> Worker:
+    """A configured worker (call ``.run()`` in the main thread)."""
+    worker = Worker(**worker_settings(settings))
+    worker.in_progress_timeout_s = settings.worker_job_timeout_s + 1.0
+    return worker
