@@ -1,0 +1,155 @@
+"""Operator-installed JSON-LD contexts, pinned by SHA-256 in ``data_dir/contexts/index.json``.
+
+Contexts that no registry package carries (CLR 2.0, OB 2.0, an institution's own) are installed
+with ``ler-verifier contexts add URL FILE``: the file is validated, copied into
+``data_dir/contexts/`` and recorded as ``{url: {"file": name, "sha256": hex}}`` in ``index.json``
+(written atomically, under a lock file). On every load the file's SHA-256 is checked again; a file
+that changed since installation is refused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any, Iterator
+from urllib.parse import urlsplit
+
+from verifier.errors import InputError, UnknownContext
+
+SUBDIR = "contexts"
+INDEX_NAME = "index.json"
+MAX_CONTEXT_BYTES = 2_000_000
+
+
+def contexts_dir(data_dir: Path) -> Path:
+    """Return ``data_dir/contexts`` (where installed contexts live)."""
+    return Path(data_dir) / SUBDIR
+
+
+def read_index(data_dir: Path) -> dict[str, dict[str, str]]:
+    """Return the installed index ``{url: {"file", "sha256"}}``; empty when nothing is installed.
+
+    :raises UnknownContext: when ``index.json`` exists but is not a JSON object of such entries.
+    """
+    path = contexts_dir(data_dir) / INDEX_NAME
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise UnknownContext(f"installed-context index {path} is unreadable: {exc}") from exc
+    if not isinstance(data, dict) or not all(
+            isinstance(v, dict) and isinstance(v.get("file"), str) and isinstance(v.get("sha256"), str)
+            for v in data.values()):
+        raise UnknownContext(f"installed-context index {path} is not a map of url -> {{file, sha256}}")
+    return data
+
+
+def load_installed(url: str, data_dir: Path, entry: dict[str, str]) -> dict[str, Any]:
+    """Read an installed context and check it against its pinned SHA-256.
+
+    :param entry: the index entry for ``url``.
+    :returns: the parsed context document.
+    :raises UnknownContext: when the file is missing, changed since installation, or not JSON.
+    """
+    folder = contexts_dir(data_dir)
+    path = folder / entry["file"]
+    if path.resolve().parent != folder.resolve():
+        raise UnknownContext(f"installed context {url}: index entry points outside {folder}", url=url)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnknownContext(f"installed context {url}: {path} is unreadable ({exc.strerror}); "
+                             f"reinstall it with `ler-verifier contexts add {url} FILE`", url=url) from exc
+    if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+        raise UnknownContext(f"installed context {url} refused: {path} changed since it was installed "
+                             f"(SHA-256 pin mismatch); reinstall it with `ler-verifier contexts add {url} FILE`",
+                             url=url)
+    return json.loads(data)
+
+
+def validate_context_bytes(data: bytes, *, origin: str) -> dict[str, Any]:
+    """Parse ``data`` as a JSON-LD context document: a JSON object with an ``@context`` entry.
+
+    :param origin: names the file in messages.
+    :raises InputError: when it is too large, not UTF-8 JSON, not an object, or has no usable ``@context``.
+    """
+    if len(data) > MAX_CONTEXT_BYTES:
+        raise InputError(f"{origin} is {len(data)} bytes; a context may be at most {MAX_CONTEXT_BYTES}")
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"{origin} is not UTF-8 JSON: {exc}") from exc
+    if not isinstance(doc, dict) or "@context" not in doc:
+        raise InputError(f"{origin} must be a JSON object with an \"@context\" entry")
+    if not isinstance(doc["@context"], (dict, list, str)):
+        raise InputError(f"{origin}: \"@context\" must be an object, an array or a URL")
+    return doc
+
+
+def install_context(url: str, source: Path, data_dir: Path, *, bundled: frozenset[str] = frozenset()) -> dict:
+    """Install the context document at ``source`` for ``url``, pinned by its SHA-256.
+
+    :param url: the absolute ``http(s)`` URL documents use in ``@context``.
+    :param source: the file to install (JSON object with ``@context``, at most 2 MB).
+    :param data_dir: the data directory; the file goes to ``data_dir/contexts/``.
+    :param bundled: URLs that are bundled (they cannot be overridden).
+    :returns: ``{"url", "file", "sha256", "source": "installed"}``.
+    :raises InputError: bad URL, a bundled URL, unreadable or invalid file.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
+        raise InputError(f"context URL {url!r} must be an absolute http(s) URL")
+    if url in bundled:
+        raise InputError(f"{url} is bundled (pinned from its registry package) and cannot be replaced")
+    try:
+        data = Path(source).read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {source}: {exc.strerror}") from exc
+    validate_context_bytes(data, origin=str(source))
+    digest = hashlib.sha256(data).hexdigest()
+    folder = contexts_dir(data_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{re.sub(r'[^A-Za-z0-9.-]', '_', parts.netloc + parts.path).strip('_')[:100]}-{digest[:12]}.jsonld"
+    with _locked(folder):
+        _atomic_write(folder / name, data)
+        index = read_index(data_dir)
+        previous = index.get(url)
+        index[url] = {"file": name, "sha256": digest}
+        _atomic_write(folder / INDEX_NAME, (json.dumps(index, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+        if previous and previous["file"] != name and all(e["file"] != previous["file"] for e in index.values()):
+            with contextlib.suppress(OSError):
+                (folder / previous["file"]).unlink()
+    return {"url": url, "file": name, "sha256": digest, "source": "installed"}
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder/.lock`` (serialises concurrent installs)."""
+    with open(folder / ".lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and ``os.replace``."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

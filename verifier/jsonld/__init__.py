@@ -1,0 +1,71 @@
+"""The JSON-LD layer: offline contexts, safe-mode expansion and RDFC-1.0 canonicalization.
+
+Public door::
+
+    expand(document, *, resources) -> list
+    canonicalize(document, *, resources, hash_algorithm="sha256", max_work=200_000) -> str
+
+Contexts come only from the bundled files, operator-installed ones and the offline bundle
+(:mod:`verifier.contexts`); nothing is fetched. Expansion is always in safe mode (Data Integrity §4,
+VCDM 2.0 §4.1). Canonicalization is RDFC-1.0 with a selectable hash function, canonical N-Quads
+escaping and a work budget (:mod:`verifier.jsonld.rdfc`).
+
+Threads: pyld is not thread-safe and this layer keeps per-process state (one engine per
+:class:`~verifier.options.ResourceConfig`). Run expansion and canonicalization in worker
+*processes* (the inline process pool or arq workers), never in threads.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from verifier.errors import InvalidJsonLd
+from verifier.jsonld.loader import SAFE_MODE_BASE, document_loader
+from verifier.jsonld.processor import engine
+from verifier.jsonld.rdfc import HASH_ALGORITHMS, RDFC10
+from verifier.jsonld.safe_mode import check_dataset, check_expanded
+from verifier.options import ResourceConfig
+
+__all__ = ["expand", "canonicalize", "document_loader", "SAFE_MODE_BASE", "HASH_ALGORITHMS"]
+
+
+def expand(document: dict[str, Any], *, resources: ResourceConfig) -> list:
+    """Expand ``document`` in safe mode (JSON-LD 1.1 API §4.3 Expansion; Data Integrity §4 safe mode).
+
+    :param document: a JSON-LD document (a JSON object; it is not modified).
+    :param resources: where contexts come from (bundled always; ``data_dir`` and ``offline_bundle``
+        when set).
+    :returns: the expanded document (a list of node objects).
+    :raises UnknownContext: a context URL that is neither bundled nor installed (never fetched).
+    :raises InvalidJsonLd: a term the context does not define (or maps to null), a relative IRI
+        (``id`` that is a bare UUID, undefined ``type`` value), a ``@type`` that is not an absolute
+        IRI, or any other JSON-LD error.
+    """
+    if not isinstance(document, dict):
+        raise InvalidJsonLd("a JSON-LD document must be a JSON object")
+    expanded = engine(resources).expand(document)
+    check_expanded(expanded)
+    return expanded
+
+
+def canonicalize(document: dict[str, Any], *, resources: ResourceConfig, hash_algorithm: str = "sha256",
+                 max_work: int = 200_000) -> str:
+    """Canonicalize ``document``: safe-mode expansion -> RDF dataset -> RDFC-1.0 canonical N-Quads.
+
+    :param document: a JSON-LD document (not modified).
+    :param resources: where contexts come from.
+    :param hash_algorithm: RDFC-1.0's hash function (RDFC-1.0 §4.4): ``"sha256"``, or ``"sha384"``
+        for ecdsa-rdfc-2019 with P-384 (vc-di-ecdsa §3.2.4).
+    :param max_work: work budget in Hash N-Degree Quads calls plus permutations (RDFC-1.0 §4.4
+        "poison graphs"); see :class:`~verifier.options.Limits.canonicalization_max_work`.
+    :returns: the canonical N-Quads document (text; encode as UTF-8 before hashing).
+    :raises UnknownContext: see :func:`expand`.
+    :raises InvalidJsonLd: see :func:`expand`; also a relative IRI anywhere in the dataset.
+    :raises CanonicalizationBudgetExceeded: the graph needs more than ``max_work`` steps.
+    :raises ValueError: an unsupported ``hash_algorithm`` or ``max_work`` below 1.
+    """
+    canon = RDFC10(hash_algorithm, max_work)  # validate arguments before any work
+    expanded = expand(document, resources=resources)
+    dataset = engine(resources).to_dataset(expanded)
+    check_dataset(dataset)
+    return canon.canonicalize(dataset)

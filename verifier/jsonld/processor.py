@@ -1,0 +1,134 @@
+"""Our pyld processor: safe-mode expansion, the processed-context memo, and JSON-LD -> RDF dataset.
+
+One :class:`Engine` per :class:`~verifier.options.ResourceConfig` per process (:func:`engine`) holds
+the offline loader, pyld's resolved-context cache for that loader (never pyld's process-global one,
+so two configs can never see each other's contexts) and the processed-context memo.
+
+pyld is not thread-safe and neither is an engine: callers run expansion and canonicalization in
+worker processes (DESIGN.md: a process pool inline, one arq worker per core), never in threads.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from cachetools import LRUCache
+from pyld.context_resolver import ContextResolver
+from pyld.identifier_issuer import IdentifierIssuer
+from pyld.jsonld import JsonLdProcessor, _is_absolute_iri
+
+from verifier.errors import InvalidJsonLd
+from verifier.jsonld.context_cache import ProcessedContextCache
+from verifier.jsonld.loader import SAFE_MODE_BASE, OfflineLoader, document_loader, pyld_errors
+
+RESOLVED_CONTEXTS_MAX = 256
+
+
+class SafeProcessor(JsonLdProcessor):
+    """pyld's processor with safe mode (Data Integrity §4 / VCDM 2.0 §4.1 "safe mode") and an
+    optional processed-context memo.
+
+    Safe mode: a property that expansion would drop (a term the context does not define, or one it
+    maps to ``null``) raises :class:`~verifier.errors.InvalidJsonLd` naming the term, instead of
+    vanishing silently (JSON-LD 1.1 API §4.3 step 13.3).
+
+    :param memo: the processed-context memo, or None to run pyld's context processing unchanged.
+    :param safe: False gives stock behaviour (dropped terms ignored); used only by tests.
+    """
+
+    def __init__(self, memo: ProcessedContextCache | None = None, *, safe: bool = True):
+        super().__init__(on_property_dropped=self._dropped if safe else (lambda _prop: None))
+        self.memo = memo
+        self._objects: list[tuple[Any, dict[str, Any]]] = []
+
+    def _dropped(self, expanded_property: str | None) -> None:
+        if expanded_property is not None:
+            raise InvalidJsonLd(f"term {expanded_property!r} is not defined by the document's @context "
+                                f"(it would be dropped; safe mode)")
+        names = []
+        if self._objects:
+            active_ctx, element = self._objects[-1]
+            names = [k for k in element if not k.startswith("@") and self._expand_iri(active_ctx, k, vocab=True) is None]
+        raise InvalidJsonLd(f"term {', '.join(map(repr, names)) or '(unknown)'} is mapped to null by the @context "
+                            f"(it would be dropped; safe mode)")
+
+    def _expand_object(self, active_ctx, active_property, expanded_active_property, element, *args, **kwargs):
+        """pyld's ``_expand_object``, remembering the object being expanded so a dropped term can be named."""
+        self._objects.append((active_ctx, element))
+        try:
+            return super()._expand_object(active_ctx, active_property, expanded_active_property, element,
+                                          *args, **kwargs)
+        finally:
+            self._objects.pop()
+
+    def _process_context(self, active_ctx, local_ctx, options, override_protected=False, propagate=True,
+                         validate_scoped=True, cycles=None):
+        """pyld's ``_process_context`` behind the processed-context memo (see :mod:`.context_cache`)."""
+        def compute():
+            return super(SafeProcessor, self)._process_context(
+                active_ctx, local_ctx, options, override_protected=override_protected, propagate=propagate,
+                validate_scoped=validate_scoped, cycles=cycles)
+
+        if self.memo is None or cycles is not None:
+            return compute()
+        return self.memo.process(compute, active_ctx, local_ctx, options, override_protected=override_protected,
+                                 propagate=propagate, validate_scoped=validate_scoped)
+
+    def to_dataset(self, expanded: list, options: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+        """Convert expanded JSON-LD to pyld's RDF dataset shape (JSON-LD 1.1 API §8.1 Deserialize
+        JSON-LD to RDF), refusing the silent drops of pyld's ``to_rdf``: relative graph names.
+
+        :param expanded: safe-mode expanded JSON-LD (consumed: pyld mutates ``@list`` arrays).
+        :returns: ``{graph name: [triple]}``, ``"@default"`` for the default graph.
+        :raises InvalidJsonLd: a relative graph name.
+        """
+        options = {"produceGeneralizedRdf": False, "processingMode": "json-ld-1.1", **options}
+        issuer = IdentifierIssuer("_:b")
+        node_map: dict[str, Any] = {"@default": {}}
+        self._create_node_map(expanded, node_map, "@default", issuer)
+        dataset = {}
+        for graph_name, graph in sorted(node_map.items()):
+            if graph_name != "@default" and not _is_absolute_iri(graph_name):
+                raise InvalidJsonLd(f"relative graph name {graph_name!r} (safe mode)")
+            dataset[graph_name] = self._graph_to_rdf(graph, issuer, options)
+        return dataset
+
+
+class Engine:
+    """Loader, resolved-context cache and processors for one resource configuration.
+
+    :param loader: the offline loader.
+    :param memo: True to use the processed-context memo (the default everywhere but in tests).
+    """
+
+    def __init__(self, loader: OfflineLoader, *, memo: bool = True):
+        self.loader = loader
+        self.resolved = LRUCache(maxsize=RESOLVED_CONTEXTS_MAX)
+        self.processor = SafeProcessor(ProcessedContextCache() if memo else None)
+
+    def options(self) -> dict[str, Any]:
+        """Options for one pyld operation: our loader, a resolver over our cache, the sentinel base."""
+        return {
+            "documentLoader": self.loader,
+            "contextResolver": ContextResolver(self.resolved, self.loader),
+            "base": SAFE_MODE_BASE,
+            "processingMode": "json-ld-1.1",
+            "extractAllScripts": False,
+        }
+
+    def expand(self, document: dict[str, Any]) -> list:
+        """Safe-mode expansion of ``document`` (see :func:`verifier.jsonld.expand`)."""
+        with pyld_errors("expansion"):
+            return self.processor.expand(document, self.options())
+
+    def to_dataset(self, expanded: list) -> dict[str, list[dict[str, Any]]]:
+        """Convert safe-mode expanded JSON-LD to an RDF dataset (see :meth:`SafeProcessor.to_dataset`)."""
+        with pyld_errors("conversion to RDF"):
+            return self.processor.to_dataset(expanded, self.options())
+
+
+@lru_cache(maxsize=32)
+def engine(resources) -> Engine:
+    """Return this process's :class:`Engine` for a :class:`~verifier.options.ResourceConfig`."""
+    return Engine(document_loader(resources))

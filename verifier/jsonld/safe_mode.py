@@ -1,0 +1,86 @@
+"""Safe-mode checks on expansion output and on the RDF dataset (Data Integrity §4 "safe mode",
+VCDM 2.0 §4.1: a document whose meaning would silently change in processing is refused).
+
+pyld has no safe flag. Besides the dropped-term handler of
+:class:`~verifier.jsonld.processor.SafeProcessor`, safe mode here means:
+
+* expansion runs with the sentinel base :data:`~verifier.jsonld.loader.SAFE_MODE_BASE`, so a relative
+  IRI (a bare-UUID ``id``, ``"#key-1"``, an undefined ``type`` value) becomes an IRI under it; any
+  such IRI in the dataset is refused, naming the relative reference (:func:`check_dataset`);
+* every ``@type`` value of a node object must be an absolute IRI or a blank node identifier, and
+  every ``@id`` an absolute IRI or blank node identifier (:func:`check_expanded`): pyld's RDF
+  conversion otherwise drops such statements without a word.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyld.jsonld import _is_absolute_iri
+
+from verifier.errors import InvalidJsonLd
+from verifier.jsonld.loader import SAFE_MODE_BASE
+
+_MAX_DEPTH = 512
+
+
+def _relative(iri: str) -> str:
+    return iri[len(SAFE_MODE_BASE):] if iri.startswith(SAFE_MODE_BASE) else iri
+
+
+def _check_iri(value: Any, what: str) -> None:
+    if not isinstance(value, str):
+        return
+    if value.startswith(SAFE_MODE_BASE):
+        raise InvalidJsonLd(f"{what} {_relative(value)!r} is a relative IRI reference; an absolute IRI "
+                            f"is required (safe mode)")
+    if not _is_absolute_iri(value):
+        raise InvalidJsonLd(f"{what} {value!r} is not an absolute IRI (safe mode)")
+
+
+def check_expanded(expanded: Any, depth: int = 0) -> None:
+    """Refuse expanded JSON-LD whose ``@id`` or node ``@type`` values are not absolute IRIs or
+    blank node identifiers.
+
+    :param expanded: pyld's expansion output (lists and dicts).
+    :raises InvalidJsonLd: naming the offending value.
+    """
+    if depth > _MAX_DEPTH:
+        raise InvalidJsonLd("expanded document is nested too deeply")
+    if isinstance(expanded, list):
+        for item in expanded:
+            check_expanded(item, depth + 1)
+        return
+    if not isinstance(expanded, dict):
+        return
+    if "@value" in expanded:
+        if expanded.get("@type") != "@json":
+            _check_iri(expanded.get("@type"), "value datatype")
+        return
+    if "@id" in expanded:
+        _check_iri(expanded["@id"], "@id")
+    for type_ in expanded.get("@type", []) if isinstance(expanded.get("@type"), list) else []:
+        _check_iri(type_, "@type value")
+    for key, value in expanded.items():
+        if key not in ("@id", "@type", "@value"):
+            check_expanded(value, depth + 1)
+
+
+def check_dataset(dataset: dict[str, list[dict[str, Any]]]) -> None:
+    """Refuse a dataset in which any IRI (subject, predicate, object, graph name, datatype) lies under
+    the safe-mode sentinel base, i.e. came from a relative reference.
+
+    :param dataset: pyld's ``{graph name: [triple]}``.
+    :raises InvalidJsonLd: naming the relative reference.
+    """
+    for graph_name, triples in dataset.items():
+        if graph_name.startswith(SAFE_MODE_BASE):
+            _check_iri(graph_name, "graph name")
+        for triple in triples:
+            for position in ("subject", "predicate", "object"):
+                component = triple[position]
+                if component["type"] == "IRI":
+                    if component["value"].startswith(SAFE_MODE_BASE):
+                        _check_iri(component["value"], "IRI" if position != "predicate" else "property")
+                elif component["type"] == "literal" and component.get("datatype", "").startswith(SAFE_MODE_BASE):
+                    _check_iri(component["datatype"], "datatype")
