@@ -25,8 +25,11 @@ async def open_environment(settings: Settings, *, executor: Executor | None = No
     :param settings: process settings.
     :param executor: process pool for CPU-bound checks, or None to run them in place.
     :param trust: trust source (issue 4), or None.
-    :param status: status source (issue 3), or None.
+    :param status: status source; by default a :class:`verifier.status.StatusListSource` over this
+        environment's fetcher (or offline bundle), key resolver and CPU runner (issue 3).
     """
+    from verifier.status import StatusListSource  # the status package builds on the whole verification core
+
     resources = settings.resources()
     fetcher = None
     if settings.offline_bundle is None:
@@ -34,8 +37,11 @@ async def open_environment(settings: Settings, *, executor: Executor | None = No
                           allow_insecure_loopback=settings.allow_insecure_loopback)
     try:
         resolver = KeyResolver(resources=resources, fetcher=fetcher)
-        yield Environment(resources=resources, key_resolver=resolver, cpu=CpuRunner(executor), trust=trust,
-                          status=status)
+        cpu = CpuRunner(executor)
+        if status is None:
+            lists_env = Environment(resources=resources, key_resolver=resolver, cpu=cpu)  # status None: no recursion
+            status = StatusListSource(list_env=lists_env, fetcher=fetcher, limits=settings.limits())
+        yield Environment(resources=resources, key_resolver=resolver, cpu=cpu, trust=trust, status=status)
     finally:
         if fetcher is not None:
             await fetcher.close()

@@ -19,7 +19,7 @@ from verifier.settings import load_settings
 from verifier.runtime import open_environment
 
 AT = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
-STATUS_SUPPORTED = False
+STATUS_SUPPORTED = True
 
 
 def _entries() -> list[dict]:
