@@ -130,6 +130,26 @@ async def apply_import(conn: AsyncConnection, *, document: ImportDocument, actor
     if mode == "replace" and scope:
         ids = (await conn.execute(select(issuers.c.id).where(issuers.c.registry.in_(scope)))).scalars().all()
         doomed = await load_issuers(conn, [i for i in ids if i not in incoming])
+    writes, audits = _plan(document, existing, doomed, summary, actor=actor, version=version, now=now)
+    summary.deleted = len(doomed)
+    replaced = {w.id for w in writes} | {d.id for d in doomed}
+    await _check_free(conn, document, writes, replaced)
+    await delete_issuers(conn, sorted(replaced & (set(existing) | {d.id for d in doomed})))
+    await insert_issuers(conn, writes)
+    await audit.record_many(conn, audits)
+    if writes or doomed or summary.registries_created or summary.registries_updated:
+        await audit.set_version(conn, version)
+    else:  # nothing changed: the version (and every cached snapshot) stays valid
+        summary.version = version - 1
+    return summary
+
+
+def _plan(document: ImportDocument, existing: dict, doomed: list[Issuer], summary: ImportSummary, *, actor: str,
+          version: int, now: datetime) -> tuple[list[Issuer], list[dict]]:
+    """Decide, issuer by issuer, what the import writes; count it in ``summary``.
+
+    :returns: ``(issuers to (re)insert, audit rows)``.
+    """
     writes, audits = [], []
     for issuer in document.issuers:
         old = existing.get(issuer.id)
@@ -149,17 +169,7 @@ async def apply_import(conn: AsyncConnection, *, document: ImportDocument, actor
     for gone in doomed:
         audits.append(audit.audit_row(at=now, actor=actor, action="import", entity="issuer", entity_id=gone.id,
                                       version=version, before=issuer_to_json(gone)))
-    summary.deleted = len(doomed)
-    replaced = {w.id for w in writes} | {d.id for d in doomed}
-    await _check_free(conn, document, writes, replaced)
-    await delete_issuers(conn, sorted(replaced & (set(existing) | {d.id for d in doomed})))
-    await insert_issuers(conn, writes)
-    await audit.record_many(conn, audits)
-    if writes or doomed or summary.registries_created or summary.registries_updated:
-        await audit.set_version(conn, version)
-    else:  # nothing changed: the version (and every cached snapshot) stays valid
-        summary.version = version - 1
-    return summary
+    return writes, audits
 
 
 def _check_document(document: ImportDocument) -> None:

@@ -24,12 +24,14 @@ def new_id() -> str:
 
 
 def registry_from_row(r) -> Registry:
+    """:returns: the registry of a ``registries`` row mapping."""
     return Registry(name=r["name"], priority=r["priority"], description=r["description"],
                     authority_id=r["authority_id"], created_at=r["created_at"], updated_at=r["updated_at"],
                     revision=r["revision"])
 
 
 def identifier_from_row(r) -> Identifier:
+    """:returns: the identifier of an ``identifiers`` row mapping."""
     return Identifier(value=r["value"], id=r["id"], issuer_id=r["issuer_id"], match=r["match"],
                       verification_methods=tuple(r["verification_methods"] or ()), valid_from=r["valid_from"],
                       valid_until=r["valid_until"], status=r["status"], status_reason=r["status_reason"],
@@ -37,11 +39,13 @@ def identifier_from_row(r) -> Identifier:
 
 
 def authorization_from_row(r) -> Authorization:
+    """:returns: the authorisation of an ``authorizations`` row mapping."""
     return Authorization(credential_type=r["credential_type"], valid_from=r["valid_from"],
                          valid_until=r["valid_until"])
 
 
 def issuer_from_row(r, idents: Sequence[Identifier] = (), auths: Sequence[Authorization] = ()) -> Issuer:
+    """:returns: the issuer of an ``issuers`` row mapping with its identifiers and authorisations."""
     return Issuer(id=r["id"], registry=r["registry"], name=r["name"], legal_name=r["legal_name"],
                   homepage=r["homepage"], logo_url=r["logo_url"], country=r["country"], location=r["location"],
                   sector=r["sector"], external_ids=dict(r["external_ids"] or {}), accreditor=r["accreditor"],
