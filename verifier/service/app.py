@@ -126,7 +126,7 @@ async def _redis(app: web.Application):
         yield
     finally:
         await waiter.close()
-        await pool.aclose()
+        await pool.aclose(close_connection_pool=True)
 
 
 class DeadlineDispatcher:
