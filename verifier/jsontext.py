@@ -45,7 +45,8 @@ def loads_limited(data: bytes | str, *, max_bytes: int, max_depth: int, what: st
     raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
     if len(raw) > max_bytes:
         raise InputError(f"{what} is {len(raw)} bytes; the limit is {max_bytes} bytes")
-    depth = json_depth(raw)
+    # Fewer brackets in all than the limit cannot nest deeper than it: skip the scan.
+    depth = json_depth(raw) if raw.count(b"[") + raw.count(b"{") > max_depth else 0
     if depth > max_depth:
         raise InputError(f"{what} nests {depth} levels deep; the limit is {max_depth}")
     try:
