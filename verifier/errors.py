@@ -46,12 +46,15 @@ class VerifierError(Exception):
             self.problem_code = problem_code
         self.pointer = pointer
 
-    def __reduce__(self):  # keep errors picklable across the process pool
-        return (_rebuild, (type(self), self.detail, self.problem_code, self.pointer))
+    def __reduce__(self):  # errors cross the process pool: keep every attribute (e.g. UnknownContext.url)
+        return (_rebuild, (type(self), self.args, dict(self.__dict__)))
 
 
-def _rebuild(cls, detail, problem_code, pointer):
-    return cls(detail, problem_code=problem_code, pointer=pointer)
+def _rebuild(cls, args, attributes):
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(attributes)
+    return error
 
 
 class InputError(VerifierError):
