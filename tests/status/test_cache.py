@@ -72,7 +72,8 @@ async def test_cache_control_max_age_and_no_store(server, fetcher, issuer):
 
 
 async def test_lifetime_is_capped_by_the_configured_maximum(server, fetcher, issuer):
-    url = serve_list(server, issuer, "/capped", bitstring(), ttl_ms=36_000_000, headers={"Cache-Control": "max-age=86400"})
+    url = serve_list(server, issuer, "/capped", bitstring(), ttl_ms=36_000_000,
+                     headers={"Cache-Control": "max-age=86400"})
     wired = make_source(fetcher, max_ttl_s=60)
     await check(wired.source, issuer, url)
     wired.timer.advance(59)

@@ -47,7 +47,8 @@ async def test_statuslist2021_list_is_not_a_bitstring_list(server, fetcher, issu
     entry = {"type": "BitstringStatusListEntry", "statusPurpose": "revocation", "statusListIndex": "1",
              "statusListCredential": url}
     result = await make_source(fetcher).source.check(credential_with(issuer.did, entry), issuer_id=issuer.did, at=AT)
-    assert result.problem_code == C.PROBLEM_STATUS_VERIFICATION_ERROR and "BitstringStatusListCredential" in result.detail
+    assert result.problem_code == C.PROBLEM_STATUS_VERIFICATION_ERROR
+    assert "BitstringStatusListCredential" in result.detail
 
 
 async def test_revocation_list_2020_with_its_context_installed(server, fetcher, issuer, tmp_path):

@@ -97,8 +97,8 @@ async def test_revoked_by_another_signer_stays_revoked(server, fetcher, issuer):
 
 async def test_list_id_other_than_its_url_warns_or_fails_when_strict(server, fetcher, issuer):
     url = f"{server.base}/moved"
-    publish(server, "/moved", sign_list(bitstring_list(url, issuer.did, bitstring(), list_id="https://status.example/1"),
-                                        issuer))
+    moved = bitstring_list(url, issuer.did, bitstring(), list_id="https://status.example/1")
+    publish(server, "/moved", sign_list(moved, issuer))
     cred = credential_with(issuer.did, bitstring_entry(url, 3))
     result = await make_source(fetcher).source.check(cred, issuer_id=issuer.did, at=AT)
     assert result.outcome.value == "passed"

@@ -19,6 +19,7 @@ __all__ = ["parse_index", "require_url", "types_of", "list_key", "MAX_INDEX_DIGI
 #: An index longer than this is beyond any list we accept (the decoded-size cap holds < 2**35 bits).
 MAX_INDEX_DIGITS = 15
 _DIGITS = re.compile(r"[0-9]+")
+_SPACE = re.compile(r"\s")
 
 
 def parse_index(value: Any, field: str) -> int:
@@ -41,7 +42,7 @@ def require_url(value: Any, field: str) -> str:
 
     :raises MalformedValue: not a string URL with a scheme and host.
     """
-    if not isinstance(value, str) or not value or any(c.isspace() for c in value):
+    if not isinstance(value, str) or not value or _SPACE.search(value):
         raise MalformedValue(f"{field} must be a URL, got {value!r:.80}", pointer=f"/credentialStatus/{field}")
     parts = urlsplit(value)
     if parts.scheme not in ("https", "http") or not parts.netloc:

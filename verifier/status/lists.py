@@ -14,7 +14,7 @@ judged here -- a failed proof, a malformed, expired or not-yet-valid list is STA
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from types import ModuleType
 from typing import Any, Callable
 
@@ -147,8 +147,8 @@ class ListLoader:
         results = {r.check: r for r in report.results if r.target == ""}
         _judge(results, url)
         proofs = results[C.CHECK_PROOF].evidence.get("proofs", [])
-        signers = tuple(dict.fromkeys(p["controller"] for p in proofs
-                                      if p.get("outcome") == Outcome.PASSED.value and isinstance(p.get("controller"), str)))
+        signers = tuple(dict.fromkeys(p["controller"] for p in proofs if p.get("outcome") == Outcome.PASSED.value
+                                      and isinstance(p.get("controller"), str)))
         return presented.top.document, signers, presented.top
 
 

@@ -28,6 +28,7 @@ import asyncio
 import dataclasses
 import inspect
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from types import ModuleType
 from typing import Any, Awaitable, Callable
@@ -35,7 +36,8 @@ from urllib.parse import urldefrag
 
 from verifier import constants as C
 from verifier.environment import Environment
-from verifier.errors import CheckNotPossible, MalformedValue, VerificationFailed, VerifierError
+from verifier.errors import (CheckNotPossible, MalformedValue, StatusVerificationFailed, VerificationFailed,
+                             VerifierError)
 from verifier.fetch import Fetcher
 from verifier.offline_bundle import load_bundle
 from verifier.options import Limits
@@ -45,7 +47,7 @@ from verifier.status.decode import DEFAULT_MAX_DECODED_BYTES
 from verifier.status.fields import list_key, types_of
 from verifier.status.lists import ListLoader
 from verifier.status.methods import method_for
-from verifier.status.model import EntryResult, ListRecord, StatusResult
+from verifier.status.model import EntryRef, EntryResult, ListRecord, StatusResult
 from verifier.timestamps import format_timestamp
 
 __all__ = ["StatusListSource", "AuthorisedSigner", "DEFAULT_MAX_TTL_S", "DEFAULT_MAX_ENTRIES"]
@@ -121,11 +123,12 @@ class StatusListSource:
         if len(entries) > self.max_entries:
             return _aggregate([EntryResult(Outcome.FAILED, f"{len(entries)} credentialStatus entries; at most "
                                            f"{self.max_entries} are evaluated", C.PROBLEM_MALFORMED_VALUE_ERROR)])
-        results = await asyncio.gather(*(self._entry(e, credential, issuer_id, at) for e in entries))
-        return _aggregate(list(results))
+        prepared = [self._prepare(e) for e in entries]
+        loaded = await self._load_missing(prepared, at)
+        return _aggregate([await self._decide(p, loaded, credential, issuer_id, at) for p in prepared])
 
-    async def _entry(self, entry: Any, credential: dict[str, Any], issuer_id: str | None,
-                     at: datetime) -> EntryResult:
+    def _prepare(self, entry: Any) -> _Prepared:
+        """Type and field rules of one entry (nothing fetched); a failure is kept for :meth:`_decide`."""
         evidence: dict[str, Any] = {}
         try:
             if not isinstance(entry, dict):
@@ -138,13 +141,41 @@ class StatusListSource:
                 raise CheckNotPossible(f"status type {named} is not supported: the credential's status was not "
                                        "checked", problem_code=C.PROBLEM_STATUS_NOT_CHECKED)
             ref = method.parse_entry(entry)
-            evidence.update(statusPurpose=ref.purpose, statusListCredential=ref.list_url)
-            if ref.index is not None:
-                evidence["statusListIndex"] = ref.index
-            record, from_cache = await self._record(method, ref.list_url, at)
-            evidence.update(_record_evidence(record, from_cache))
+        except VerifierError as exc:
+            return _Prepared(evidence, error=exc)
+        evidence.update(statusPurpose=ref.purpose, statusListCredential=ref.list_url)
+        if ref.index is not None:
+            evidence["statusListIndex"] = ref.index
+        return _Prepared(evidence, method=method, ref=ref, key=(method.NAME, list_key(ref.list_url)))
+
+    async def _load_missing(self, prepared: list[_Prepared], at: datetime) -> dict[tuple, Any]:
+        """Load every list not in the cache, concurrently; key -> (record, from_cache) or the exception.
+
+        A check answered wholly from the cache schedules no task (it stays in the tens of microseconds).
+        """
+        missing = {p.key: p for p in prepared if p.key is not None and self.cache.get(p.key) is None}
+        if not missing:
+            return {}
+        outcomes = await asyncio.gather(*(self._record(p.method, p.ref.list_url, at) for p in missing.values()),
+                                        return_exceptions=True)
+        return dict(zip(missing, outcomes))
+
+    async def _decide(self, p: _Prepared, loaded: dict[tuple, Any], credential: dict[str, Any],
+                      issuer_id: str | None, at: datetime) -> EntryResult:
+        evidence = p.evidence
+        try:
+            if p.error is not None:
+                raise p.error
+            outcome = loaded.get(p.key)
+            if isinstance(outcome, BaseException):
+                raise outcome
+            if outcome is None:
+                hit = self.cache.get(p.key)
+                outcome = (hit, True) if hit is not None else await self._record(p.method, p.ref.list_url, at)
+            record, from_cache = outcome
+            evidence = {**evidence, **_record_evidence(record, from_cache)}
             _judge_period(record, at)
-            result = method.evaluate(ref, record, credential, strict_length=self.strict_list_length)
+            result = p.method.evaluate(p.ref, record, credential, strict_length=self.strict_list_length)
             result.evidence = {**evidence, **result.evidence}
             await self._apply_policies(result, record, issuer_id)
             return result
@@ -196,6 +227,17 @@ class StatusListSource:
                 f"{who}, and no registry entry authorises that signer")
 
 
+@dataclass
+class _Prepared:
+    """One entry after :meth:`StatusListSource._prepare`: its method and reference, or the error it raised."""
+
+    evidence: dict[str, Any]
+    method: ModuleType | None = None
+    ref: EntryRef | None = None
+    key: tuple[str, str] | None = None
+    error: VerifierError | None = None
+
+
 def _same(controller: str, issuer_id: str) -> bool:
     """A DID controller compares without a fragment (DID Core §3.2), like the issuer_key check."""
     return controller == issuer_id or urldefrag(controller)[0] == issuer_id
@@ -204,18 +246,17 @@ def _same(controller: str, issuer_id: str) -> bool:
 def _judge_period(record: ListRecord, at: datetime) -> None:
     """The list's validity period, judged again at ``at`` (a cached list may expire while kept)."""
     if record.valid_until is not None and at > record.valid_until:
-        raise VerificationFailed(f"the status list credential at {record.url} expired at "
-                                 f"{format_timestamp(record.valid_until)}",
-                                 problem_code=C.PROBLEM_STATUS_VERIFICATION_ERROR)
+        raise StatusVerificationFailed(f"the status list credential at {record.url} expired at "
+                                       f"{format_timestamp(record.valid_until)}")
     if record.valid_from is not None and at < record.valid_from:
-        raise VerificationFailed(f"the status list credential at {record.url} is not valid until "
-                                 f"{format_timestamp(record.valid_from)}",
-                                 problem_code=C.PROBLEM_STATUS_VERIFICATION_ERROR)
+        raise StatusVerificationFailed(f"the status list credential at {record.url} is not valid until "
+                                       f"{format_timestamp(record.valid_from)}")
 
 
 def _record_evidence(record: ListRecord, from_cache: bool) -> dict[str, Any]:
     out: dict[str, Any] = {"fetched_at": format_timestamp(record.fetched_at), "from_cache": from_cache,
-                           "list_source": record.source, "signer": record.signers[0] if record.signers else None}
+                           "list_source": record.source, "list_ttl_s": record.lifetime_s,
+                           "signer": record.signers[0] if record.signers else None}
     if len(record.signers) > 1:
         out["signers"] = list(record.signers)
     if record.list_id is not None:
