@@ -31,6 +31,9 @@ Every URL, timeout and cap is a field; a bad value names the variable and the va
 ``LER_WORKER_MAX_JOBS``        worker: concurrent jobs per worker process (50)
 ``LER_CALLBACK_SECRET``        async jobs: HMAC-SHA256 key signing callback bodies (unset = no callbacks)
 ``LER_JOB_RESULT_TTL_S``       async jobs: how long a finished job's results are kept, seconds (86,400)
+``LER_MAX_BATCH_BODY_BYTES``   async jobs: cap of a ``POST /verifications`` body, bytes (20,000,000)
+``LER_CALLBACK_RETRY_BASE_S``  async jobs: first callback retry delay, doubling each time, seconds (0.5)
+``LER_CALLBACK_MAX_ATTEMPTS``  async jobs: callback delivery attempts (6)
 ``LER_LOG_LEVEL``              log level of the JSON logs (INFO)
 =============================  =================================================================
 """
@@ -83,6 +86,9 @@ class Settings(BaseSettings):
     worker_max_jobs: int = Field(default=50, gt=0, le=10_000)
     callback_secret: str | None = None
     job_result_ttl_s: float = Field(default=86_400.0, gt=0)
+    max_batch_body_bytes: int = Field(default=20_000_000, gt=0)
+    callback_retry_base_s: float = Field(default=0.5, gt=0, le=600)
+    callback_max_attempts: int = Field(default=6, gt=0, le=50)
     log_level: str = Field(default="INFO", pattern=r"^(?i:DEBUG|INFO|WARNING|ERROR|CRITICAL)$")
 
     def limits(self) -> Limits:

@@ -148,3 +148,16 @@ async def test_cancelled_requests_never_get_another_requests_reply(worker, queue
 
 def test_redis_client_is_a_fixed_release():
     assert redis.__version__ == "5.3.1"
+
+
+async def test_bulk_job_results_live_in_redis(worker, queue, module_dir, signed_credential):
+    async with arq_client(module_dir, queue) as first, arq_client(module_dir, queue) as second:
+        resp = await first.post("/verifications", json={"items": [{"verifiableCredential": signed_credential}] * 2})
+        assert resp.status == 202
+        location = resp.headers["Location"]
+        for _ in range(300):
+            job = await (await second.get(location)).json()  # any front end answers
+            if job["status"] == "done":
+                break
+            await asyncio.sleep(0.02)
+        assert job["progress"] == {"total": 2, "done": 2, "verified": 2}

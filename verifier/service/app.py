@@ -7,7 +7,8 @@ One cleanup context per resource, opened in order and closed in reverse:
    tracker for cache keys, and the API-key authenticator;
 3. Redis (only with ``REDIS_URL``): the arq pool and the result waiter;
 4. the environment (resolvers, HTTP client), the dispatcher (inline, or arq with ``REDIS_URL``) and the
-   result cache (in process, or Redis), wrapped in :class:`Verifications`.
+   result cache (in process, or Redis), wrapped in :class:`Verifications`; the bulk job runner and its
+   store (in process, or Redis).
 
 Without ``REDIS_URL`` the service is embedded: the same checks run in this process (CPU-bound ones in
 the pool). The trust registry's admin API is mounted at ``/admin`` (admin keys only).
@@ -37,6 +38,7 @@ from verifier.report import CheckResult, Outcome
 from verifier.runtime import open_environment
 from verifier.service import appkeys as K
 from verifier.service.auth import Authenticator, RateLimiter
+from verifier.service.jobs import JobRunner, MemoryJobStore, RedisJobStore
 from verifier.service.metrics import Metrics
 from verifier.service.middleware import problem_middleware, request_middleware
 from verifier.service.routes import ROUTES
@@ -165,8 +167,15 @@ def _verifications(status: StatusSource | None):
                                            deadline_s=settings.verify_deadline_s, registry_version=versions.current,
                                            on_latency=lambda check, s: metrics.job_latency.labels(check).observe(s))
                 cache = RedisCache(pool, f"{settings.queue_name}:cache:")
-            app[K.VERIFICATIONS] = Verifications(env=env, dispatcher=dispatcher, cache=cache, versions=versions,
-                                                 max_ttl_s=settings.cache_max_ttl_s,
-                                                 status_ttl_s=settings.cache_status_ttl_s)
-            yield
+            verifications = Verifications(env=env, dispatcher=dispatcher, cache=cache, versions=versions,
+                                          max_ttl_s=settings.cache_max_ttl_s, status_ttl_s=settings.cache_status_ttl_s)
+            app[K.VERIFICATIONS] = verifications
+            store = (MemoryJobStore(settings.job_result_ttl_s) if pool is None else
+                     RedisJobStore(pool, f"{settings.queue_name}:vjob:", settings.job_result_ttl_s))
+            jobs = JobRunner(verifications, store, settings, app[K.METRICS])
+            app[K.JOBS] = jobs
+            try:
+                yield
+            finally:
+                await jobs.close()
     return ctx

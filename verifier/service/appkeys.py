@@ -10,6 +10,7 @@ from trust_registry import TrustRegistry
 
 from verifier.environment import Environment
 from verifier.service.auth import Authenticator
+from verifier.service.jobs import JobRunner
 from verifier.service.metrics import Metrics
 from verifier.service.verification import Verifications, VersionTracker
 from verifier.settings import Settings
@@ -23,6 +24,7 @@ AUTH = web.AppKey("ler_auth", Authenticator)
 ENVIRONMENT = web.AppKey("ler_environment", Environment)
 VERIFICATIONS = web.AppKey("ler_verifications", Verifications)
 REDIS = web.AppKey("ler_redis", object)  # an arq ``ArqRedis`` pool, or None when embedded
+JOBS = web.AppKey("ler_jobs", JobRunner)
 
 # Request-scoped: the request id, the authenticated API key, and the verdict (for logs and metrics).
 REQUEST_ID = web.RequestKey("ler_request_id", str)

@@ -39,8 +39,8 @@ async def read_body(request: web.Request, max_bytes: int) -> bytes:
     return b"".join(chunks)
 
 
-async def read_json(request: web.Request, settings: Settings) -> Any:
-    """Read and decode a JSON body within the body-size and nesting limits.
+async def read_json(request: web.Request, settings: Settings, *, max_bytes: int | None = None) -> Any:
+    """Read and decode a JSON body within the body-size and nesting limits (``max_bytes`` overrides the size).
 
     :raises ProblemError: 415 not a JSON media type, 413 too large, 400 not JSON or too deep.
     """
@@ -49,12 +49,12 @@ async def read_json(request: web.Request, settings: Settings) -> Any:
             and not media.endswith("+json"):
         raise ProblemError(415, f"send JSON with Content-Type: application/json (got {media!r})",
                            errors=[FieldProblem("Content-Type", "expected application/json")])
-    limit = settings.max_body_bytes + _WRAPPER_BYTES
+    limit = max_bytes or settings.max_body_bytes + _WRAPPER_BYTES
     raw = await read_body(request, limit)
     if not raw.strip():
         raise ProblemError(400, "the request body is empty; send a JSON object", errors=[FieldProblem("", "empty")])
     try:
-        return loads_limited(raw, max_bytes=limit, max_depth=settings.max_json_depth + 2, what="the request body")
+        return loads_limited(raw, max_bytes=limit, max_depth=settings.max_json_depth + 4, what="the request body")
     except InputError as exc:
         raise ProblemError(400, exc.detail, code=C.PROBLEM_PARSING_ERROR, errors=[FieldProblem("", exc.detail)]) from exc
 
@@ -103,6 +103,12 @@ def _options(raw: Any, settings: Settings, kind: str) -> VerifyOptions:
 
 def _escape(name: str) -> str:
     return name.replace("~", "~0").replace("/", "~1")
+
+
+def item_kind(body: Any) -> str:
+    """``presentation`` for a body with ``verifiablePresentation`` or ``presentation``, else ``credential``."""
+    return "presentation" if isinstance(body, dict) and (
+        "verifiablePresentation" in body or "presentation" in body) else "credential"
 
 
 def verify_request(body: Any, *, kind: str, settings: Settings) -> VerifyRequest:

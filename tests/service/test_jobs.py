@@ -1,0 +1,128 @@
+"""POST /verifications: batches, progress, per-item results, signed callbacks with retries, limits."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import hashlib
+import hmac
+
+import pytest
+from aiohttp import web
+
+from tests.service.conftest import running, service_settings
+
+SECRET = "s3cret-for-tests"
+
+
+class Receiver:
+    """A local callback receiver (POST), failing the first ``fail_first`` deliveries with 500."""
+
+    def __init__(self, fail_first: int = 0):
+        self.fail_first = fail_first
+        self.deliveries: list[tuple[dict, bytes]] = []
+        self.got = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        self.deliveries.append((dict(request.headers), body))
+        if len(self.deliveries) <= self.fail_first:
+            return web.Response(status=500)
+        self.got.set()
+        return web.Response(status=204)
+
+    async def __aenter__(self) -> "Receiver":
+        app = web.Application()
+        app.router.add_post("/hook", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}/hook"
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self._runner.cleanup()
+
+
+async def wait_done(client, location: str) -> dict:
+    for _ in range(200):
+        resp = await client.get(location)
+        body = await resp.json()
+        if body["status"] != "running":
+            return body
+        await asyncio.sleep(0.02)
+    raise TimeoutError(body)
+
+
+async def test_batch_runs_and_reports_each_item(client, signed_credential):
+    tampered = copy.deepcopy(signed_credential)
+    tampered["name"] = "x"
+    items = [{"verifiableCredential": signed_credential}, {"verifiableCredential": tampered},
+             {"verifiableCredential": "not-a-jwt"}]
+    resp = await client.post("/verifications", json={"items": items})
+    created = await resp.json()
+    assert resp.status == 202 and resp.headers["Location"] == f"/verifications/{created['id']}"
+    job = await wait_done(client, resp.headers["Location"])
+    assert job["status"] == "done" and job["progress"] == {"total": 3, "done": 3, "verified": 1}
+    first, second, third = job["items"]
+    assert first["verified"] is True and first["result"]["credential"]["issuer"] == signed_credential["issuer"]["id"]
+    assert second["verified"] is False
+    assert third["status"] == "error" and third["error"]["code"] == "PARSING_ERROR"
+
+
+async def test_single_item_job(client, signed_credential):
+    resp = await client.post("/verifications", json={"verifiableCredential": signed_credential})
+    job = await wait_done(client, resp.headers["Location"])
+    assert job["items"][0]["verified"] is True
+
+
+@pytest.mark.parametrize("body, status, pointer", [
+    ({"items": []}, 400, "/items"),
+    ({"items": [{"verifiableCredential": {}, "options": {"bogus": 1}}]}, 400, "/items/0/options/bogus"),
+    ({"items": [{"verifiableCredential": {}}] * 4}, 413, "/items"),
+    ({"items": [{"verifiableCredential": {}}], "callback_url": "https://10.0.0.1/hook"}, 400, "/callback_url"),
+    ({"items": [{"verifiableCredential": {}}], "callback_url": 5}, 400, "/callback_url"),
+    ({"items": [{"verifiableCredential": {}}], "extra": 1}, 400, "/extra"),
+])
+async def test_bad_jobs_are_refused(make_client, body, status, pointer):
+    client = await make_client(batch_max_items=3, callback_secret=SECRET)
+    resp = await client.post("/verifications", json=body)
+    problem = await resp.json()
+    assert resp.status == status, problem
+    assert pointer in [e["pointer"] for e in problem["errors"]]
+
+
+async def test_unknown_job_is_404(client):
+    resp = await client.get("/verifications/0123456789abcdef01234567")
+    assert resp.status == 404 and (await resp.json())["code"] == "NOT_FOUND"
+
+
+async def test_callback_without_secret_is_refused(client, signed_credential):
+    resp = await client.post("/verifications", json={"verifiableCredential": signed_credential,
+                                                     "callback_url": "https://hooks.example/x"})
+    assert resp.status == 400
+
+
+async def test_callback_is_signed_and_retried(tmp_path, signed_credential):
+    settings = service_settings(tmp_path, callback_secret=SECRET, allow_insecure_loopback=True,
+                                callback_retry_base_s=0.05)
+    async with Receiver(fail_first=2) as receiver, running(settings) as client:
+        resp = await client.post("/verifications", json={"items": [{"verifiableCredential": signed_credential}],
+                                                         "callback_url": receiver.url})
+        job_id = (await resp.json())["id"]
+        await asyncio.wait_for(receiver.got.wait(), 10)
+        assert len(receiver.deliveries) == 3
+        headers, body = receiver.deliveries[-1]
+        expected = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+        assert hmac.compare_digest(headers["X-LER-Signature"], expected)
+        assert {h["X-LER-Delivery"] for h, _ in receiver.deliveries} == {job_id}  # one idempotency key
+        assert b'"verified": true' in body
+        for _ in range(100):
+            job = await (await client.get(f"/verifications/{job_id}")).json()
+            if job["callback"]["state"] == "delivered":
+                break
+            await asyncio.sleep(0.02)
+        assert job["callback"] == {"url": receiver.url, "state": "delivered", "attempts": 3}

@@ -1,0 +1,73 @@
+"""``POST /verifications`` (bulk, asynchronous) and ``GET /verifications/{id}``."""
+
+from __future__ import annotations
+
+import json
+
+from aiohttp import web
+
+from verifier.errors import FetchError
+from verifier.service import appkeys as K
+from verifier.service.jobs import check_callback_url
+from verifier.service.problems import FieldProblem, ProblemError
+from verifier.service.requests import item_kind, read_json, verify_request
+
+
+def _prefixed(err: ProblemError, prefix: str) -> ProblemError:
+    err.errors = [FieldProblem(prefix + e.pointer, e.detail) for e in err.errors]
+    return err
+
+
+async def create_job(request: web.Request) -> web.Response:
+    """Accept one item (a verify body) or ``{"items": [...], "callback_url"?}``; 202 with ``Location``."""
+    request[K.API_KEY] = await request.config_dict[K.AUTH].require(request, "verify")
+    settings = request.config_dict[K.SETTINGS]
+    body = await read_json(request, settings, max_bytes=settings.max_batch_body_bytes)
+    if not isinstance(body, dict):
+        raise ProblemError(400, "the request body must be a JSON object", errors=[FieldProblem("", "not an object")])
+    callback = body.get("callback_url")
+    if "items" in body:
+        items, prefix = body["items"], "/items/"
+        if not isinstance(items, list) or not items:
+            raise ProblemError(400, "items must be a non-empty list", errors=[FieldProblem("/items", "not a list")])
+        extra = [k for k in body if k not in ("items", "callback_url")]
+    else:
+        items, prefix = [{k: v for k, v in body.items() if k != "callback_url"}], "/"
+        extra = []
+    if extra:
+        raise ProblemError(400, f"unknown member {extra[0]!r}", errors=[FieldProblem(f"/{extra[0]}", "unknown")])
+    if len(items) > settings.batch_max_items:
+        raise ProblemError(413, f"{len(items)} items; the limit is {settings.batch_max_items} per job",
+                           errors=[FieldProblem("/items", f"more than {settings.batch_max_items} items")])
+    if callback is not None:
+        if not isinstance(callback, str):
+            raise ProblemError(400, "callback_url must be a URL string", errors=[FieldProblem("/callback_url", "not a string")])
+        if not settings.callback_secret:
+            raise ProblemError(400, "this service signs no callbacks (LER_CALLBACK_SECRET is not set)",
+                               errors=[FieldProblem("/callback_url", "callbacks are not enabled")])
+        try:
+            check_callback_url(callback, settings)
+        except FetchError as exc:
+            raise ProblemError(400, f"callback_url refused: {exc.detail}",
+                               errors=[FieldProblem("/callback_url", exc.detail)]) from exc
+    requests = []
+    for index, item in enumerate(items):
+        where = prefix + str(index) if prefix == "/items/" else ""
+        try:
+            requests.append(verify_request(item, kind=item_kind(item), settings=settings))
+        except ProblemError as err:
+            raise _prefixed(err, where) from None
+    job_id = await request.config_dict[K.JOBS].submit(requests, callback)
+    location = str(request.app.router["verification"].url_for(job_id=job_id))
+    return web.json_response({"id": job_id, "status": "running", "progress": {"total": len(requests), "done": 0}},
+                             status=202, headers={"Location": location})
+
+
+async def get_job(request: web.Request) -> web.Response:
+    """The job: status, progress and each item's result (pending ones say so)."""
+    request[K.API_KEY] = await request.config_dict[K.AUTH].require(request, "verify")
+    job_id = request.match_info["job_id"]
+    document = await request.config_dict[K.JOBS].document(job_id)
+    if document is None:
+        raise ProblemError(404, f"no verification job {job_id!r} (unknown, or its results expired)")
+    return web.Response(text=json.dumps(document, ensure_ascii=False), content_type="application/json")

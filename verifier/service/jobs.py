@@ -1,0 +1,236 @@
+"""Asynchronous bulk verification: ``POST /verifications`` jobs, their store, and signed callbacks.
+
+A job holds up to ``LER_BATCH_MAX_ITEMS`` items (each a VC-API verify body); the front end that accepts
+it runs the items (``JOB_CONCURRENCY`` at a time, through the same :class:`Verifications` as the sync
+routes, so their checks go to the workers when Redis is configured) and records each result as it
+comes. ``GET /verifications/{id}`` reads progress and results from the store: in process when embedded,
+in Redis otherwise (any front end answers; kept ``LER_JOB_RESULT_TTL_S``).
+
+Callbacks: when a job finishes and has a ``callback_url``, the service POSTs the finished job document
+there, signed: ``X-LER-Signature: sha256=<hex HMAC-SHA256 of the exact body with LER_CALLBACK_SECRET>``,
+with ``X-LER-Delivery: <job id>`` as the idempotency key (the same on every retry, so a receiver can
+drop duplicates). Failures (connection error, timeout, non-2xx) are retried with exponential backoff
+(``LER_CALLBACK_RETRY_BASE_S`` doubling, ``LER_CALLBACK_MAX_ATTEMPTS`` tries). The callback URL passes
+the outbound-fetch rules (https only, no private addresses, checked again at connect time, no redirects).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+import time
+from typing import Any
+
+import aiohttp
+from yarl import URL
+
+from verifier.errors import FetchError, InputError
+from verifier.fetch import _CheckingResolver, check_url  # the project's outbound rules (DESIGN.md "Security")
+from verifier.service.metrics import Metrics
+from verifier.service.verification import Verifications, VerifyRequest, utc_now_text
+from verifier.settings import Settings
+
+log = logging.getLogger("verifier.service.jobs")
+JOB_CONCURRENCY = 8
+SIGNATURE_HEADER = "X-LER-Signature"
+DELIVERY_HEADER = "X-LER-Delivery"
+
+
+def sign_body(secret: str, body: bytes) -> str:
+    """``sha256=<hex>``: HMAC-SHA256 of ``body`` keyed with ``secret`` (UTF-8)."""
+    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+
+
+class MemoryJobStore:
+    """Jobs in this process (embedded mode); finished ones are dropped after ``ttl_s``."""
+
+    def __init__(self, ttl_s: float):
+        self.ttl_s = ttl_s
+        self._jobs: dict[str, tuple[float, dict[str, Any], dict[int, Any]]] = {}
+
+    async def create(self, job_id: str, meta: dict[str, Any]) -> None:
+        self._expire()
+        self._jobs[job_id] = (time.monotonic() + self.ttl_s, meta, {})
+
+    async def update(self, job_id: str, **changes: Any) -> None:
+        self._jobs[job_id][1].update(changes)
+
+    async def set_item(self, job_id: str, index: int, value: dict[str, Any]) -> None:
+        self._jobs[job_id][2][index] = value
+
+    async def get(self, job_id: str) -> tuple[dict[str, Any], dict[int, Any]] | None:
+        entry = self._jobs.get(job_id)
+        if entry is None or entry[0] < time.monotonic():
+            return None
+        return dict(entry[1]), dict(entry[2])
+
+    def _expire(self) -> None:
+        now = time.monotonic()
+        for job_id in [j for j, e in self._jobs.items() if e[0] < now]:
+            del self._jobs[job_id]
+
+
+class RedisJobStore:
+    """Jobs in Redis: ``<prefix><id>:meta`` (JSON) and ``<prefix><id>:items`` (hash index -> JSON)."""
+
+    def __init__(self, redis, prefix: str, ttl_s: float):
+        self.redis = redis
+        self.prefix = prefix
+        self.ttl_ms = int(ttl_s * 1000)
+
+    async def create(self, job_id: str, meta: dict[str, Any]) -> None:
+        await self.redis.set(f"{self.prefix}{job_id}:meta", json.dumps(meta), px=self.ttl_ms)
+
+    async def update(self, job_id: str, **changes: Any) -> None:
+        raw = await self.redis.get(f"{self.prefix}{job_id}:meta")
+        meta = json.loads(raw) if raw else {}
+        meta.update(changes)
+        await self.redis.set(f"{self.prefix}{job_id}:meta", json.dumps(meta), px=self.ttl_ms)
+
+    async def set_item(self, job_id: str, index: int, value: dict[str, Any]) -> None:
+        key = f"{self.prefix}{job_id}:items"
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.hset(key, str(index), json.dumps(value, ensure_ascii=False))
+            pipe.pexpire(key, self.ttl_ms)
+            await pipe.execute()
+
+    async def get(self, job_id: str) -> tuple[dict[str, Any], dict[int, Any]] | None:
+        raw = await self.redis.get(f"{self.prefix}{job_id}:meta")
+        if raw is None:
+            return None
+        items = await self.redis.hgetall(f"{self.prefix}{job_id}:items")
+        return json.loads(raw), {int(k): json.loads(v) for k, v in items.items()}
+
+
+def check_callback_url(url: str, settings: Settings) -> None:
+    """:raises FetchError: the URL breaks the outbound rules (https, public address, no user info)."""
+    check_url(url, allow_insecure_loopback=settings.allow_insecure_loopback)
+
+
+class JobRunner:
+    """Accepts jobs, runs their items, delivers callbacks.
+
+    :param verifications: the service's verification runner.
+    :param store: a job store (:class:`MemoryJobStore` or :class:`RedisJobStore`).
+    :param settings: process settings (callback secret, retry schedule, outbound rules).
+    :param metrics: the service metrics.
+    """
+
+    def __init__(self, verifications: Verifications, store, settings: Settings, metrics: Metrics):
+        self.verifications = verifications
+        self.store = store
+        self.settings = settings
+        self.metrics = metrics
+        self._tasks: set[asyncio.Task] = set()
+        self._session: aiohttp.ClientSession | None = None
+
+    async def close(self) -> None:
+        """Cancel running jobs and close the callback client."""
+        for task in list(self._tasks):
+            task.cancel()
+        for task in list(self._tasks):
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if self._session is not None:
+            await self._session.close()
+
+    async def submit(self, requests: list[VerifyRequest | InputError], callback_url: str | None) -> str:
+        """Record a job and start it; returns the job id."""
+        job_id = secrets.token_hex(12)
+        meta = {"id": job_id, "status": "running", "created": utc_now_text(), "finished": None,
+                "total": len(requests), "done": 0, "verified": 0,
+                "callback": {"url": callback_url, "state": "pending", "attempts": 0} if callback_url else None}
+        await self.store.create(job_id, meta)
+        self.metrics.async_jobs.labels("accepted").inc()
+        task = asyncio.create_task(self._run(job_id, requests, callback_url), name=f"ler-job-{job_id}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return job_id
+
+    async def document(self, job_id: str) -> dict[str, Any] | None:
+        """The job as ``GET /verifications/{id}`` shows it, or None when unknown or expired."""
+        found = await self.store.get(job_id)
+        if found is None:
+            return None
+        meta, items = found
+        meta["progress"] = {"total": meta.pop("total"), "done": meta.pop("done"), "verified": meta.pop("verified")}
+        meta["items"] = [items.get(i, {"index": i, "status": "pending"}) for i in range(meta["progress"]["total"])]
+        return meta
+
+    async def _run(self, job_id: str, requests: list[VerifyRequest | InputError], callback_url: str | None) -> None:
+        gate = asyncio.Semaphore(JOB_CONCURRENCY)
+        counts = {"done": 0, "verified": 0}
+
+        async def one(index: int, request: VerifyRequest | InputError) -> None:
+            async with gate:
+                if isinstance(request, InputError):
+                    item = {"index": index, "status": "error", "error": {"code": request.problem_code,
+                                                                        "detail": request.detail}}
+                else:
+                    try:
+                        answer = await self.verifications.verify(request)
+                        item = {"index": index, "status": "done", "verified": answer.verified, "result": answer.body}
+                        counts["verified"] += answer.verified
+                    except InputError as exc:
+                        item = {"index": index, "status": "error", "error": {"code": exc.problem_code,
+                                                                            "detail": exc.detail}}
+                await self.store.set_item(job_id, index, item)
+                counts["done"] += 1
+                await self.store.update(job_id, done=counts["done"], verified=counts["verified"])
+
+        try:
+            await asyncio.gather(*(one(i, r) for i, r in enumerate(requests)))
+            await self.store.update(job_id, status="done", finished=utc_now_text())
+        except Exception:  # noqa: BLE001 - a job must end in a state, not vanish
+            log.exception("job %s failed", job_id)
+            await self.store.update(job_id, status="failed", finished=utc_now_text())
+        self.metrics.async_jobs.labels("done").inc()
+        if callback_url:
+            await self._deliver(job_id, callback_url)
+
+    async def _deliver(self, job_id: str, url: str) -> None:
+        """POST the finished job to ``url``, signed, with retries; records the outcome on the job."""
+        document = await self.document(job_id)
+        body = json.dumps(document, ensure_ascii=False).encode("utf-8")
+        headers = {"Content-Type": "application/json", DELIVERY_HEADER: job_id,
+                   SIGNATURE_HEADER: sign_body(self.settings.callback_secret or "", body)}
+        delay = self.settings.callback_retry_base_s
+        for attempt in range(1, self.settings.callback_max_attempts + 1):
+            error = await self._post(url, body, headers)
+            if error is None:
+                await self.store.update(job_id, callback={"url": url, "state": "delivered", "attempts": attempt})
+                self.metrics.callbacks.labels("delivered").inc()
+                return
+            log.warning("callback for job %s failed (attempt %d): %s", job_id, attempt, error)
+            await self.store.update(job_id, callback={"url": url, "state": "retrying", "attempts": attempt,
+                                                      "error": error})
+            if attempt < self.settings.callback_max_attempts:
+                await asyncio.sleep(delay)
+                delay *= 2
+        await self.store.update(job_id, callback={"url": url, "state": "failed",
+                                                  "attempts": self.settings.callback_max_attempts})
+        self.metrics.callbacks.labels("failed").inc()
+
+    async def _post(self, url: str, body: bytes, headers: dict[str, str]) -> str | None:
+        """One delivery attempt; None on a 2xx answer, else what went wrong."""
+        try:
+            target = check_url(url, allow_insecure_loopback=self.settings.allow_insecure_loopback)
+        except FetchError as exc:
+            return exc.detail
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(resolver=_CheckingResolver(self.settings.allow_insecure_loopback),
+                                             use_dns_cache=False, limit=20)
+            self._session = aiohttp.ClientSession(connector=connector, trust_env=False,
+                                                  headers={"User-Agent": "ler-verifier"})
+        try:
+            async with self._session.post(URL(target), data=body, headers=headers, allow_redirects=False,
+                                          timeout=aiohttp.ClientTimeout(total=self.settings.fetch_timeout_s)) as resp:
+                await resp.read()
+                return None if 200 <= resp.status < 300 else f"HTTP {resp.status}"
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            return f"{type(exc).__name__}"
