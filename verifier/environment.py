@@ -19,8 +19,9 @@ from verifier.options import ResourceConfig
 class TrustSource(Protocol):
     """Answers issuer trust (issue 4); implemented over :mod:`trust_registry`."""
 
-    async def decide(self, *, issuer_id: str, credential_types: Sequence[str], at: datetime) -> Any:
-        """Return a ``trust_registry.TrustDecision``; raise on an unreadable registry."""
+    async def decide(self, *, issuer_id: str, credential_types: Sequence[str], at: datetime,
+                     verification_methods: Sequence[str] = ()) -> Any:
+        """Return a ``trust_registry.TrustDecision``; raise ``CheckNotPossible`` on an unreadable registry."""
         ...
 
 

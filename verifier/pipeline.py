@@ -19,7 +19,7 @@ from verifier.options import VerifyOptions
 from verifier.parse import CredentialItem, Presented
 from verifier.report import CheckResult, Outcome, Report, problem_from_result
 from verifier.messages import problem_details
-from verifier.summary import summarize
+from verifier.summary import summarize, with_registry_display
 
 
 def required_checks(options: VerifyOptions) -> frozenset[str]:
@@ -108,6 +108,7 @@ def build_report(presented: Presented, results: list[CheckResult], options: Veri
         if r.outcome in (Outcome.PASSED, Outcome.NOT_APPLICABLE):
             continue
         (errors if r.check in required else warnings).append(problem_from_result(r))
+    trust = {r.target: r.evidence for r in results if r.check == C.CHECK_ISSUER_TRUST}
     verified = not errors and all(
         r.outcome in (Outcome.PASSED, Outcome.NOT_APPLICABLE) for r in results if r.check in required)
     return Report(
@@ -117,6 +118,7 @@ def build_report(presented: Presented, results: list[CheckResult], options: Veri
         results=results,
         errors=errors,
         warnings=warnings,
-        credential=summarize(presented.top),
-        credentials=[{"pointer": i.pointer, **summarize(i)} for i in presented.items[1:]],
+        credential=with_registry_display(summarize(presented.top), trust.get("")),
+        credentials=[{"pointer": i.pointer, **with_registry_display(summarize(i), trust.get(i.pointer))}
+                     for i in presented.items[1:]],
     )

@@ -51,3 +51,23 @@ def summarize(item: CredentialItem) -> dict[str, Any]:
     if _text(doc.get("name")):
         out["name"] = _text(doc.get("name"))
     return out
+
+
+def with_registry_display(summary: dict[str, Any], trust_evidence: dict[str, Any] | None) -> dict[str, Any]:
+    """Prefer the trust registry's issuer data over the credential's self-asserted data (issue 4).
+
+    :param summary: from :func:`summarize`.
+    :param trust_evidence: the ``issuer_trust`` result's evidence, or None.
+    :returns: the summary with ``issuerName`` from the registry when it has one (``issuerNameSource``
+        says which), the self-asserted name kept as ``issuerSelfAssertedName``.
+    """
+    registry_issuer = (trust_evidence or {}).get("issuer") or {}
+    out = dict(summary)
+    if isinstance(registry_issuer.get("name"), str):
+        if "issuerName" in out:
+            out["issuerSelfAssertedName"] = out["issuerName"]
+        out["issuerName"] = registry_issuer["name"]
+        out["issuerNameSource"] = "registry"
+    elif "issuerName" in out:
+        out["issuerNameSource"] = "credential"
+    return out

@@ -27,8 +27,12 @@ class RegistryTrustSource:
         self.registry = registry
         self.registries = registries
 
-    async def decide(self, *, issuer_id: str, credential_types: Sequence[str], at: datetime) -> TrustDecision:
-        """Return the registry's decision for ``issuer_id`` at ``at``.
+    async def decide(self, *, issuer_id: str, credential_types: Sequence[str], at: datetime,
+                     verification_methods: Sequence[str] = ()) -> TrustDecision:
+        """Return the registry's decision for ``issuer_id`` at ``at`` (issue 4 matching rules).
+
+        :param verification_methods: the proof keys the credential names; an identifier that pins keys
+            is trusted only when every one is pinned.
 
         :raises CheckNotPossible: the registry cannot be read.
         """
@@ -37,7 +41,7 @@ class RegistryTrustSource:
         except RegistryUnavailable as exc:
             raise CheckNotPossible(f"trust registry unavailable: {exc}") from exc
         return snapshot.decide(issuer_id=issuer_id, credential_types=credential_types, at=at,
-                               registries=self.registries)
+                               registries=self.registries, verification_methods=list(verification_methods) or None)
 
 
 def configured_database_url(settings: Settings) -> str | None:

@@ -22,6 +22,22 @@ def applies_to(item: CredentialItem) -> bool:
     return item.kind == "credential"
 
 
+def proof_methods(item: CredentialItem) -> list[str]:
+    """The verification methods the credential's proofs name (for registries that pin issuer keys)."""
+    if item.jwt is not None:
+        from verifier.checks.proof import jwt_key_id  # the JWT's key id rules live with the proof check
+        from verifier.errors import ResolutionError
+
+        try:
+            return [jwt_key_id(item)]
+        except ResolutionError:
+            return []
+    proofs = item.document.get("proof")
+    proofs = proofs if isinstance(proofs, list) else [proofs]
+    return [p["verificationMethod"] for p in proofs
+            if isinstance(p, dict) and isinstance(p.get("verificationMethod"), str)]
+
+
 async def run(item: CredentialItem, ctx: CheckContext) -> CheckResult:
     """Ask the trust source; map its decision to an outcome with the registry's evidence."""
     if ctx.env.trust is None:
@@ -35,7 +51,8 @@ async def run(item: CredentialItem, ctx: CheckContext) -> CheckResult:
         return CheckResult(ID, Outcome.FAILED, "the issuer id is missing", C.PROBLEM_UNTRUSTED_ISSUER,
                            {"trusted": False}, target=item.pointer)
     try:
-        decision = await ctx.env.trust.decide(issuer_id=issuer_id, credential_types=types, at=ctx.options.now)
+        decision = await ctx.env.trust.decide(issuer_id=issuer_id, credential_types=types, at=ctx.options.now,
+                                              verification_methods=proof_methods(item))
     except CheckNotPossible as exc:
         return CheckResult(ID, Outcome.INDETERMINATE, f"the trust registry could not be read: {exc.detail}",
                            C.PROBLEM_TRUST_NOT_CHECKED, {"trusted": None}, target=item.pointer)
