@@ -5,6 +5,10 @@ with ``ler-verifier contexts add URL FILE``: the file is validated, copied into
 ``data_dir/contexts/`` and recorded as ``{url: {"file": name, "sha256": hex}}`` in ``index.json``
 (written atomically, under a lock file). On every load the file's SHA-256 is checked again; a file
 that changed since installation is refused.
+
+A newly installed URL is seen by running processes at once (the index is read on each lookup of a
+URL that is not bundled). Re-installing a URL that a process has already used takes effect when that
+process restarts: each process keeps the contexts it has resolved (see :mod:`verifier.jsonld.processor`).
 """
 
 from __future__ import annotations

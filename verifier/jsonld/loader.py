@@ -104,7 +104,5 @@ def pyld_errors(what: str) -> Iterator[None]:
         ours = find_our_error(exc)
         if ours is None:
             raise InvalidJsonLd(f"JSON-LD {what} failed: {_describe(exc)}") from exc
-        mapped = ours
-    else:
-        return
-    raise mapped
+        # ours already sits at the bottom of exc's chain: re-raise it without chaining back to exc
+        raise ours from None
