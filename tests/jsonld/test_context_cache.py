@@ -92,3 +92,17 @@ def test_unfrozen_active_contexts_are_not_memoised():
         memo.process(lambda: calls.append(1), {"_uuid": "mutable", "mappings": {}}, "https://ex.example/c", {},
                      override_protected=False, propagate=True, validate_scoped=True)
     assert len(calls) == 2 and memo.hits == 0
+
+
+def test_memo_keys_on_context_content(bundled_only):
+    """Two documents whose inline (and type-scoped) contexts differ only in content must not share
+    memo entries: each expands with its own definitions."""
+    def doc(base: str) -> dict:
+        scoped = {"Badge": {"@id": f"{base}Badge", "@context": {"level": f"{base}level"}}}
+        return {"@context": [{"name": f"{base}name", "item": f"{base}item"}, scoped], "@id": "urn:x", "name": "n",
+                "item": {"@id": "urn:y", "@type": "Badge", "level": "3"}}
+
+    first = jsonld.canonicalize(doc("https://a.example/"), resources=bundled_only)
+    second = jsonld.canonicalize(doc("https://b.example/"), resources=bundled_only)
+    assert "https://a.example/level" in first and "https://b.example/" not in first
+    assert "https://b.example/level" in second and "https://a.example/" not in second

@@ -103,3 +103,10 @@ def test_corpus_safe_mode_breakers_fail(corpus, with_corpus_contexts, relative, 
     doc.pop("proof", None)
     with pytest.raises(InvalidJsonLd, match=term):
         jsonld.canonicalize(doc, resources=with_corpus_contexts)
+
+
+def test_protected_term_redefinition_is_refused(bundled_only):
+    doc = {"@context": [VC_V2, {"VerifiableCredential": "https://evil.example/Credential"}],
+           "type": ["VerifiableCredential"], "issuer": "did:example:i", "credentialSubject": {"id": "did:example:s"}}
+    with pytest.raises(InvalidJsonLd, match="protected term redefinition"):
+        jsonld.canonicalize(doc, resources=bundled_only)
