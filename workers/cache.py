@@ -184,10 +184,27 @@ def part_ttl_s(result: CheckResult, item: CredentialItem, *, now: datetime, stat
         expiry = _proof_expiry(item, now)
         return min(ttl, max_ttl_s, expiry if expiry is not None else ttl)
     if result.check == C.CHECK_STATUS:
-        stated = [float(result.evidence[f]) for f in _STATUS_TTL_FIELDS
-                  if isinstance(result.evidence.get(f), (int, float)) and not isinstance(result.evidence.get(f), bool)]
-        return max(0.0, min([status_ttl_s, *stated]))
+        return max(0.0, min([status_ttl_s, *_status_lifetimes(result.evidence, now)]))
     return 0.0  # issuer_trust: cheap, and the report key carries the registry version
+
+
+def _status_lifetimes(evidence: dict[str, Any], now: datetime) -> list[float]:
+    """What is left of each status list's cache lifetime (``list_ttl_s`` counted from ``fetched_at``), seconds."""
+    out: list[float] = []
+    for entry in [evidence, *(e for e in evidence.get("entries", ()) if isinstance(e, dict))]:
+        for name in _STATUS_TTL_FIELDS:
+            value = entry.get(name)
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                continue
+            left = float(value)
+            fetched = entry.get("fetched_at")
+            if isinstance(fetched, str):
+                try:
+                    left -= max(0.0, (now - datetime.fromisoformat(fetched.replace("Z", "+00:00"))).total_seconds())
+                except (ValueError, TypeError):
+                    pass
+            out.append(left)
+    return out
 
 
 def validity_horizon_s(items: tuple[CredentialItem, ...], now: datetime) -> float | None:

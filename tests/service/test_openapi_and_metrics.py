@@ -1,0 +1,106 @@
+"""The OpenAPI document stays true: real responses of every route validate against it; /metrics content."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+
+from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from tests.service.conftest import running, service_settings
+from verifier.service.handlers.meta import OPENAPI_PATH
+
+DOC = json.loads(OPENAPI_PATH.read_text())
+_REGISTRY = Registry().with_resource("urn:ler:openapi", Resource.from_contents(DOC, default_specification=DRAFT202012))
+
+
+def _schema_for(path: str, method: str, status: int, media: str) -> dict:
+    responses = DOC["paths"][path][method]["responses"]
+    response = responses[str(status)]
+    return response["content"][media]["schema"]
+
+
+def _validate(path: str, method: str, status: int, media: str, body) -> None:
+    schema = _schema_for(path, method, status, media)
+    ref = schema["$ref"].replace("#", "urn:ler:openapi#", 1) if "$ref" in schema else None
+    validator = Draft202012Validator({"$ref": ref} if ref else schema, registry=_REGISTRY,
+                                     format_checker=FormatChecker())
+    errors = sorted(validator.iter_errors(body), key=str)
+    assert not errors, f"{method.upper()} {path} {status}: {errors[0].message} at {list(errors[0].absolute_path)}"
+
+
+async def _check(resp, path: str, method: str) -> dict | str:
+    media = resp.content_type
+    body = await resp.json() if "json" in media else await resp.text()
+    _validate(path, method, resp.status, media, body)
+    return body
+
+
+def test_document_is_openapi_3_1_and_refs_resolve():
+    assert DOC["openapi"].startswith("3.1")
+    text = json.dumps(DOC)
+    for name in DOC["components"]["schemas"]:
+        assert f'"#/components/schemas/{name}"' in text or name in ("NotReady",)
+    for path_item in DOC["paths"].values():
+        for op in path_item.values():
+            for response in op["responses"].values():
+                for content in response.get("content", {}).values():
+                    Draft202012Validator.check_schema(content["schema"])
+
+
+async def test_real_responses_match_the_document(tmp_path, signed_credential):
+    settings = service_settings(tmp_path, batch_max_items=2, rate_limit_per_s=0)
+    async with running(settings) as client:
+        vc = {"verifiableCredential": signed_credential}
+        await _check(await client.post("/credentials/verify", json=vc), "/credentials/verify", "post")
+        cached = await _check(await client.post("/credentials/verify", json=vc), "/credentials/verify", "post")
+        assert cached["cached"] is True
+        tampered = copy.deepcopy(signed_credential)
+        tampered["name"] = "x"
+        resp = await client.post("/credentials/verify", json={"verifiableCredential": tampered},
+                                 headers={"Prefer": "vc-api-status-codes"})
+        assert resp.status == 422
+        await _check(resp, "/credentials/verify", "post")
+        for body in ({"verifiableCredential": signed_credential, "options": {"x": 1}}, {"nothing": 1}):
+            resp = await client.post("/credentials/verify", json=body)
+            assert resp.status == 400
+            await _check(resp, "/credentials/verify", "post")
+        resp = await client.post("/credentials/verify", data="x", headers={"Content-Type": "text/plain"})
+        await _check(resp, "/credentials/verify", "post")
+        vp = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"],
+              "verifiableCredential": [signed_credential]}
+        body = await _check(await client.post("/presentations/verify", json={"presentation": vp}),
+                            "/presentations/verify", "post")
+        assert body["credentials"]
+        resp = await client.post("/verifications", json={"items": [vc, {"verifiableCredential": "bad"}]})
+        accepted = await _check(resp, "/verifications", "post")
+        resp = await client.post("/verifications", json={"items": [vc] * 3})
+        assert resp.status == 413
+        await _check(resp, "/verifications", "post")
+        for _ in range(200):
+            resp = await client.get(f"/verifications/{accepted['id']}")
+            job = await _check(resp, "/verifications/{job_id}", "get")
+            if job["status"] == "done":
+                break
+            await asyncio.sleep(0.02)
+        await _check(await client.get("/verifications/ffffffffffffffffffffffff"), "/verifications/{job_id}", "get")
+        await _check(await client.get("/healthz"), "/healthz", "get")
+        await _check(await client.get("/readyz"), "/readyz", "get")
+        await _check(await client.get("/openapi.json"), "/openapi.json", "get")
+        metrics = await _check(await client.get("/metrics"), "/metrics", "get")
+    assert 'ler_http_requests_total{method="POST",route="/credentials/verify",status="200"}' in metrics
+    assert 'ler_http_request_duration_seconds_count{outcome="not_verified",route="/credentials/verify"}' in metrics
+    assert 'ler_cache_requests_total{result="hit"} 1.0' in metrics
+    assert 'ler_checks_total{check="proof",outcome="failed"}' in metrics
+    assert "ler_queue_depth 0.0" in metrics
+    assert 'ler_async_jobs_total{state="accepted"}' in metrics
+
+
+async def test_not_ready_matches_the_document(tmp_path):
+    async with running(service_settings(tmp_path, REDIS_URL="redis://127.0.0.1:1/0")) as client:
+        resp = await client.get("/readyz")
+        assert resp.status == 503
+        await _check(resp, "/readyz", "get")
