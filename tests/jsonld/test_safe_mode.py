@@ -110,3 +110,18 @@ def test_protected_term_redefinition_is_refused(bundled_only):
            "type": ["VerifiableCredential"], "issuer": "did:example:i", "credentialSubject": {"id": "did:example:s"}}
     with pytest.raises(InvalidJsonLd, match="protected term redefinition"):
         jsonld.canonicalize(doc, resources=bundled_only)
+
+
+def test_reserved_keyword_like_key_is_named(bundled_only):
+    doc = vc1(**{"@foo": "x"})
+    with pytest.raises(InvalidJsonLd, match="'@foo' is mapped to null by the @context or is a reserved @-keyword"):
+        jsonld.expand(doc, resources=bundled_only)
+
+
+def test_malformed_language_tag_is_refused(bundled_only):
+    doc = {"@context": [VC_V1, {"n": "https://ex.example/n"}], "@id": "urn:x",
+           "n": {"@value": "x", "@language": "not valid!"}}
+    with pytest.raises(InvalidJsonLd, match="not a well-formed language tag"):
+        jsonld.canonicalize(doc, resources=bundled_only)
+    doc["n"]["@language"] = "en-GB"  # expansion lower-cases tags (as jsonld.js does)
+    assert jsonld.canonicalize(doc, resources=bundled_only) == '<urn:x> <https://ex.example/n> "x"@en-gb .\n'

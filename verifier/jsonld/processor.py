@@ -49,9 +49,9 @@ class SafeProcessor(JsonLdProcessor):
         names = []
         if self._objects:
             active_ctx, element = self._objects[-1]
-            names = [k for k in element if not k.startswith("@") and self._expand_iri(active_ctx, k, vocab=True) is None]
+            names = [k for k in element if k != "@context" and self._expand_iri(active_ctx, k, vocab=True) is None]
         raise InvalidJsonLd(f"term {', '.join(map(repr, names)) or '(unknown)'} is mapped to null by the @context "
-                            f"(it would be dropped; safe mode)")
+                            f"or is a reserved @-keyword (it would be dropped; safe mode)")
 
     def _expand_object(self, active_ctx, active_property, expanded_active_property, element, *args, **kwargs):
         """pyld's ``_expand_object``, remembering the object being expanded so a dropped term can be named."""

@@ -9,11 +9,13 @@ pyld has no safe flag. Besides the dropped-term handler of
   such IRI in the dataset is refused, naming the relative reference (:func:`check_dataset`);
 * every ``@type`` value of a node object must be an absolute IRI or a blank node identifier, and
   every ``@id`` an absolute IRI or blank node identifier (:func:`check_expanded`): pyld's RDF
-  conversion otherwise drops such statements without a word.
+  conversion otherwise drops such statements without a word;
+* a ``@language`` must be a well-formed language tag (pyld would write it into N-Quads as is).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pyld.jsonld import _is_absolute_iri
@@ -22,6 +24,7 @@ from verifier.errors import InvalidJsonLd
 from verifier.jsonld.loader import SAFE_MODE_BASE
 
 _MAX_DEPTH = 512
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")  # BCP 47 well-formedness, loosely
 
 
 def _relative(iri: str) -> str:
@@ -56,6 +59,9 @@ def check_expanded(expanded: Any, depth: int = 0) -> None:
     if "@value" in expanded:
         if expanded.get("@type") != "@json":
             _check_iri(expanded.get("@type"), "value datatype")
+        language = expanded.get("@language")
+        if language is not None and not _LANGUAGE_TAG.match(language):
+            raise InvalidJsonLd(f"@language {language!r} is not a well-formed language tag (BCP 47; safe mode)")
         return
     if "@id" in expanded:
         _check_iri(expanded["@id"], "@id")
