@@ -44,7 +44,7 @@ async def test_evidence_names_list_index_purpose_bit_fetch_time_cache_and_signer
     assert ev["statusListCredential"] == url and ev["statusListIndex"] == 7 and ev["statusPurpose"] == "revocation"
     assert ev["value"] == 1 and ev["from_cache"] is False and ev["signer"] == issuer.did
     assert ev["fetched_at"].endswith("Z") and ev["list_bits"] == MIN_BITS and ev["list_source"] == "network"
-    assert ev["type"] == "BitstringStatusListEntry"
+    assert ev["entry_type"] == "BitstringStatusListEntry"
     assert result.warnings == []
     assert [e["outcome"] for e in ev["entries"]] == ["failed"]
 

@@ -70,7 +70,7 @@ async def test_unknown_entry_type_is_indeterminate_and_named():
     result = await check({"id": URL, "type": "CRLBloomFilter2023Entry"})
     assert (result.outcome.value, result.problem_code) == ("indeterminate", C.PROBLEM_STATUS_NOT_CHECKED)
     assert "CRLBloomFilter2023Entry" in result.detail
-    assert result.evidence["type"] == "CRLBloomFilter2023Entry"
+    assert result.evidence["entry_type"] == "CRLBloomFilter2023Entry"
 
 
 async def test_unknown_purpose_is_indeterminate_and_named():

@@ -25,7 +25,7 @@ async def test_statuslist2021(server, fetcher, issuer, purpose, code):
         result = await source.check(credential_with(issuer.did, sl2021_entry(url, index, purpose)),
                                     issuer_id=issuer.did, at=AT)
         assert result.problem_code == expected, result.detail
-        assert result.evidence["type"] == "StatusList2021Entry" and result.evidence["signer"] == issuer.did
+        assert result.evidence["entry_type"] == "StatusList2021Entry" and result.evidence["signer"] == issuer.did
 
 
 async def test_statuslist2021_purpose_must_match_and_message_is_not_a_purpose(server, fetcher, issuer):

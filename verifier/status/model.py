@@ -100,7 +100,7 @@ class EntryResult:
     :ivar outcome: passed / failed / indeterminate.
     :ivar detail: a sentence naming the list URL and index.
     :ivar problem_code: a code of :mod:`verifier.constants` unless passed.
-    :ivar evidence: JSON-ready facts: type, URL, index, purpose, value, fetched_at, from_cache, signer...
+    :ivar evidence: JSON-ready facts (the keys are listed in :mod:`verifier.status.source`).
     :ivar warnings: (problem code, detail) pairs that do not change the outcome.
     """
 

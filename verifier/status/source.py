@@ -20,6 +20,14 @@ Outcomes: revoked / suspended -> ``failed``; unknown entry type or purpose -> ``
 (STATUS_NOT_CHECKED, naming it); retrieval errors -> ``indeterminate`` (STATUS_RETRIEVAL_ERROR); list
 proof failure or expired list -> ``failed`` (STATUS_VERIFICATION_ERROR); malformed entries ->
 ``failed`` (MALFORMED_VALUE_ERROR, RANGE_ERROR). Every entry is reported; revoked outranks suspended.
+
+Evidence of an entry (the deciding entry's at the top of the result, every entry under ``entries``):
+``entry_type``, ``statusPurpose``, ``statusListCredential``, ``statusListIndex`` (as read), ``value``
+(the bit, or the ``statusSize``-bit value), ``message`` (its ``statusMessage``), ``fetched_at``,
+``from_cache``, ``list_source`` (``network`` / ``offline bundle``), ``list_ttl_s`` (how long the list is
+cached), ``signer`` (null: unsigned), ``list_id``, ``list_issuer``, ``list_bits``, ``list_valid_until``;
+for 1EdTech lists ``credential_id``, ``revoked`` and ``revocationReason``. Entries under ``entries`` add
+``outcome``, ``detail`` and ``problem``.
 """
 
 from __future__ import annotations
@@ -134,7 +142,7 @@ class StatusListSource:
             if not isinstance(entry, dict):
                 raise MalformedValue("each credentialStatus entry must be an object", pointer="/credentialStatus")
             types = types_of(entry)
-            evidence["type"] = types[0] if len(types) == 1 else types
+            evidence["entry_type"] = types[0] if len(types) == 1 else types
             method = method_for(types)
             if method is None:
                 named = ", ".join(types) or "(none)"
