@@ -21,6 +21,16 @@ from verifier.jsonld.rdfc import RDFC10
 from verifier.options import ResourceConfig
 
 
+# The corpus documents that safe mode must refuse (their MANIFEST reasons: safe-mode violation,
+# base context removed, undefined type); every other JSON-LD document must canonicalize, at least
+# without its proof (a few proofs are broken on purpose or are not Linked Data proofs).
+SAFE_MODE_BREAKERS = {
+    "dcc-verifier-core/safeModeBreaker.json",
+    "1edtech-validator-ob30/simple-err-context.json",
+    "1edtech-validator-ob30/simple-err-type.json",
+}
+
+
 def corpus_documents() -> list:
     """Every ``credentials/**/*.json`` of the corpus that is a JSON-LD object (has ``@context``)."""
     root = VECTORS / "credentials"
@@ -50,6 +60,9 @@ def test_memo_matches_stock_pyld(path: Path):
     try:
         ours = jsonld.canonicalize(doc, resources=resources)
     except InvalidJsonLd:  # safe mode refuses it: compare plain expansions instead
+        if path.relative_to(VECTORS / "credentials").as_posix() not in SAFE_MODE_BREAKERS:
+            # only its (deliberately broken or non-RDF) proof may be what safe mode refuses
+            jsonld.canonicalize({k: v for k, v in doc.items() if k != "proof"}, resources=resources)
         memo_free = SafeProcessor(None, safe=False).expand(doc, stock_options(resources))
         with_memo = SafeProcessor(ProcessedContextCache(), safe=False).expand(doc, stock_options(resources))
         assert with_memo == memo_free == pyld_jsonld.expand(doc, stock_options(resources))
