@@ -97,3 +97,8 @@ def test_bundled_url_cannot_be_replaced(tmp_path: Path, source: Path):
 def test_missing_source_is_an_input_error(tmp_path: Path):
     with pytest.raises(InputError, match="cannot read"):
         install_context(URL, tmp_path / "absent.json", tmp_path / "data")
+
+
+def test_no_data_dir_is_an_input_error(source: Path):
+    with pytest.raises(InputError, match="no data directory"):
+        install_context(URL, source, None)

@@ -18,6 +18,7 @@ from pathlib import Path
 from verifier.contexts import installed as _installed
 from verifier.contexts.bundled import bundled_manifest
 from verifier.contexts.store import ContextStore, list_contexts, unknown_context
+from verifier.errors import InputError
 
 __all__ = ["ContextStore", "bundled_manifest", "install_context", "list_contexts", "unknown_context"]
 
@@ -29,6 +30,8 @@ def install_context(url: str, source: Path, data_dir: Path) -> dict:
     :param source: a JSON file holding an object with ``@context`` (at most 2 MB).
     :param data_dir: the verifier's data directory.
     :returns: ``{"url", "file", "sha256", "source": "installed"}``.
-    :raises InputError: bad URL, bundled URL, unreadable or invalid file.
+    :raises InputError: no data directory, bad URL, bundled URL, unreadable or invalid file.
     """
+    if data_dir is None:
+        raise InputError("no data directory is configured; installed contexts live in DATA_DIR/contexts")
     return _installed.install_context(url, Path(source), Path(data_dir), bundled=frozenset(bundled_manifest()))
