@@ -52,9 +52,9 @@ class WorkerProcess:
     def __init__(self, queue: str, data_dir: Path, **env: str):
         self.queue = queue
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("LER_") and k != "REDIS_URL"}
-        self.env.update(REDIS_URL=REDIS_URL, LER_QUEUE_NAME=queue, LER_DATA_DIR=str(data_dir),
-                        LER_DATABASE_URL=f"sqlite+aiosqlite:///{data_dir / 'registry.sqlite3'}",
-                        LER_LOG_LEVEL="WARNING", **env)
+        self.env.update({"REDIS_URL": REDIS_URL, "LER_QUEUE_NAME": queue, "LER_DATA_DIR": str(data_dir),
+                         "LER_DATABASE_URL": f"sqlite+aiosqlite:///{data_dir / 'registry.sqlite3'}",
+                         "LER_LOG_LEVEL": "WARNING", **env})
         self.proc: subprocess.Popen | None = None
 
     def start(self, timeout_s: float = 30.0) -> "WorkerProcess":
