@@ -16,7 +16,7 @@ from typing import BinaryIO
 
 import click
 
-from verifier.errors import InputError, MalformedValue
+from verifier.errors import InputError, MalformedValue, VerifierError
 from verifier.options import VerifyOptions
 from verifier.settings import Settings, SettingsError, load_settings
 from verifier.timestamps import parse_timestamp
@@ -123,7 +123,11 @@ def contexts_list() -> None:
     from verifier.contexts import list_contexts
 
     settings = _settings_or_usage()
-    for entry in list_contexts(settings.data_dir):
+    try:
+        entries = list_contexts(settings.data_dir)
+    except VerifierError as exc:
+        raise click.ClickException(f"cannot read the installed contexts: {exc.detail}") from exc
+    for entry in entries:
         click.echo(f"{entry['url']}\t{entry.get('sha256', '')}\t{entry.get('source', '')}")
 
 
