@@ -2,7 +2,6 @@
 
     python bench/bench_service.py cache-hit [--clients 64] [--requests 20000]
     python bench/bench_service.py queue-overhead [--iterations 500]     # needs Redis on 127.0.0.1:6379
-    python bench/bench_service.py worker-memory [--verifications 100000] # needs Redis; slow
 
 ``cache-hit``: starts ``ler-verifier serve`` (embedded) in a subprocess, verifies one credential once,
 then sends the same request from ``--clients`` concurrent clients and reports client-side latency
@@ -11,9 +10,6 @@ percentiles (target: p50 < 2 ms, p99 < 10 ms at 64 clients).
 ``queue-overhead``: runs the ``issuer_trust`` check (the cheapest, so the queue dominates) on distinct
 credentials, once inline and once through ``ArqDispatcher`` to a ``ler-verifier worker`` subprocess,
 sequentially, and reports the p50 difference (target: < 5 ms).
-
-``worker-memory``: sends distinct credentials through one worker and reports its resident set size
-(target: < 300 MB after 100,000).
 
 Every run uses only 127.0.0.1, a bounded number of requests, and stops by itself.
 """
@@ -114,14 +110,31 @@ async def cache_hit(clients: int, requests: int) -> dict:
                 wall = time.perf_counter()
                 await asyncio.gather(*(client() for _ in range(clients)))
                 wall = time.perf_counter() - wall
+                async with session.get(base + "/metrics") as resp:
+                    server = _server_side(await resp.text())
         finally:
             proc.terminate()
             proc.wait(timeout=20)
     return {"mode": "cache-hit", "clients": clients, **_percentiles(samples),
-            "requests_per_s": round(len(samples) / wall, 1)}
+            "requests_per_s": round(len(samples) / wall, 1), "server_side": server}
 
 
-async def queue_overhead(iterations: int) -> dict:
+def _server_side(metrics: str) -> dict[str, str]:
+    """Server-side latency of the verify route (handler and middlewares) from the /metrics histogram:
+    the bucket bound holding p50 and p99 (what the server spends, without queueing in the client or kernel)."""
+    buckets = []
+    for line in metrics.splitlines():
+        if line.startswith("ler_http_request_duration_seconds_bucket") and 'route="/credentials/verify"' in line \
+                and 'outcome="verified"' in line:
+            le = line.split('le="')[1].split('"')[0]
+            buckets.append((float("inf") if le == "+Inf" else float(le), float(line.rsplit(" ", 1)[1])))
+    buckets.sort()
+    total = buckets[-1][1] if buckets else 0
+    pick = lambda q: next((f"<= {le * 1000:g} ms" for le, n in buckets if n >= q * total), "?")  # noqa: E731
+    return {"p50": pick(0.5), "p99": pick(0.99), "n": int(total)}
+
+
+async def queue_overhead(iterations: int, poll_s: float | None = None) -> dict:
     from verifier.checks.context import CheckContext
     from verifier.dispatch import InlineDispatcher
     from verifier.options import VerifyOptions
@@ -137,6 +150,8 @@ async def queue_overhead(iterations: int) -> dict:
     docs = [ob3_credential(key.did, id=f"urn:uuid:{uuid.uuid4()}") for _ in range(iterations)]
     with tempfile.TemporaryDirectory() as data_dir:
         env_vars = _env(data_dir, REDIS_URL=REDIS_URL, LER_QUEUE_NAME=queue)
+        if poll_s is not None:
+            env_vars["LER_WORKER_POLL_S"] = str(poll_s)
         worker = _spawn(["worker"], env_vars)
         pool = open_pool(REDIS_URL, queue)
         try:
@@ -174,7 +189,7 @@ async def queue_overhead(iterations: int) -> dict:
             await pool.aclose(close_connection_pool=True)
     inline_p = _percentiles(timings["inline"])
     arq_p = _percentiles(timings["arq"][10:])  # first few include connection set-up
-    return {"mode": "queue-overhead", "check": "issuer_trust", "inline": inline_p, "arq": arq_p,
+    return {"mode": "queue-overhead", "check": "issuer_trust", "poll_s": poll_s, "inline": inline_p, "arq": arq_p,
             "overhead_p50_ms": round(arq_p["p50_ms"] - inline_p["p50_ms"], 3)}
 
 
@@ -184,11 +199,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--requests", type=int, default=20_000)
     parser.add_argument("--iterations", type=int, default=500)
+    parser.add_argument("--poll-s", type=float, default=None, help="worker queue polling interval (LER_WORKER_POLL_S)")
     args = parser.parse_args()
     if args.mode == "cache-hit":
         result = asyncio.run(cache_hit(args.clients, min(args.requests, 200_000)))
     else:
-        result = asyncio.run(queue_overhead(min(args.iterations, 20_000)))
+        result = asyncio.run(queue_overhead(min(args.iterations, 20_000), args.poll_s))
     print(json.dumps(result, indent=2))
 
 

@@ -47,7 +47,8 @@ async def test_unexpected_error_is_a_500_problem_without_traceback(client, signe
     assert resp.status == 500 and body["code"] == "INTERNAL_ERROR" and body["requestId"] == "req-500"
     text = json.dumps(body)
     assert "secret internals" not in text and "Traceback" not in text
-    assert any("req-500" in r.getMessage() or getattr(r, "request_id", None) for r in caplog.records) or caplog.records
+    logged = [r for r in caplog.records if r.levelname == "ERROR" and r.name == "verifier.service"]
+    assert logged and logged[0].exc_info  # the traceback goes to the log, with the request id (JSON formatter)
 
 
 def _mutations(doc: dict, rng: random.Random) -> list:
@@ -90,3 +91,18 @@ async def test_checks_run_in_the_process_pool(tmp_path, signed_credential):
     async with running(service_settings(tmp_path, cpu_workers=1)) as client:
         resp = await client.post("/credentials/verify", json={"verifiableCredential": signed_credential})
         assert (await resp.json())["verified"] is True
+
+
+def test_json_log_lines_carry_the_request_id():
+    import logging
+
+    from verifier.service.logging import REQUEST_ID, JsonFormatter
+
+    token = REQUEST_ID.set("rid-1")
+    try:
+        record = logging.LogRecord("x", logging.INFO, __file__, 1, "hello %s", ("you",), None)
+        record.status = 200
+        line = json.loads(JsonFormatter().format(record))
+    finally:
+        REQUEST_ID.reset(token)
+    assert line["message"] == "hello you" and line["request_id"] == "rid-1" and line["status"] == 200
