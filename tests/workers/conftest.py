@@ -58,7 +58,7 @@ class WorkerProcess:
         self.proc: subprocess.Popen | None = None
 
     def start(self, timeout_s: float = 30.0) -> "WorkerProcess":
-        client = redis.Redis.from_url(REDIS_URL)
+        client = redis.Redis.from_url(self.env["REDIS_URL"])
         client.delete(f"{self.queue}:health-check")
         self.proc = subprocess.Popen([sys.executable, "-c", "from verifier.cli import run; run()", "worker"],
                                      env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
