@@ -61,7 +61,7 @@ async def test_batch_runs_and_reports_each_item(client, signed_credential):
     tampered = copy.deepcopy(signed_credential)
     tampered["name"] = "x"
     items = [{"verifiableCredential": signed_credential}, {"verifiableCredential": tampered},
-             {"verifiableCredential": "not-a-jwt"}]
+             {"verifiableCredential": "a.b.c"}]
     resp = await client.post("/verifications", json={"items": items})
     created = await resp.json()
     assert resp.status == 202 and resp.headers["Location"] == f"/verifications/{created['id']}"

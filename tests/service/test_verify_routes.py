@@ -87,6 +87,8 @@ async def test_bad_options_are_400_naming_the_field(client, signed_credential, o
     (b'{"options": {}}', 400, "INVALID_REQUEST", "/verifiableCredential"),
     (b'{"verifiableCredential": 7}', 400, "INVALID_REQUEST", "/verifiableCredential"),
     (b'{"verifiableCredential": "not-a-jwt"}', 400, "PARSING_ERROR", "/verifiableCredential"),
+    (b'{"verifiableCredential": "{\\"type\\": \\"VerifiableCredential\\"}"}', 400, "PARSING_ERROR",
+     "/verifiableCredential"),
     (b'{"verifiableCredential": {"foo": 1}}', 400, "PARSING_ERROR", "/verifiableCredential"),
     (b'{"verifiableCredential": {"type": ["VerifiablePresentation"], "@context": []}}', 400, "PARSING_ERROR",
      "/verifiableCredential/type"),

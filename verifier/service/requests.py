@@ -8,6 +8,7 @@ any other is refused with ``UNKNOWN_OPTION_PROVIDED``. Every refusal names the f
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from aiohttp import web
@@ -20,6 +21,7 @@ from verifier.service.problems import FieldProblem, ProblemError
 from verifier.service.verification import VerifyRequest, now_utc
 from verifier.settings import Settings
 
+_COMPACT_JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
 KNOWN_OPTIONS = ("checks", "challenge", "domain", "requireTrustedIssuer")
 _WRAPPER_BYTES = 64 * 1024  # room for the request wrapper and options around the document
 
@@ -133,5 +135,8 @@ def verify_request(body: Any, *, kind: str, settings: Settings) -> VerifyRequest
     if not isinstance(document, (dict, str)):
         raise ProblemError(400, f"{name} must be a JSON object (or a compact JWT string)",
                            errors=[FieldProblem(f"/{name}", "not an object or a string")])
+    if isinstance(document, str) and not _COMPACT_JWS.match(document.strip()):
+        raise ProblemError(400, f"{name} as a string must be a compact JWT; give a credential as a JSON object",
+                           code=C.PROBLEM_PARSING_ERROR, errors=[FieldProblem(f"/{name}", "not a compact JWT")])
     options = _options(body.get("options"), settings, kind)
     return VerifyRequest(document=document, expect=kind, options=options, unsigned=unsigned)
