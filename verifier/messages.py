@@ -41,6 +41,8 @@ MESSAGES: dict[str, tuple[str, bool]] = {
     C.PROBLEM_TRUST_NOT_CHECKED: ("The issuer's trust was not checked", False),
     C.PROBLEM_TIMESTAMP_WITHOUT_OFFSET: ("A timestamp has no time-zone offset; read as UTC", False),
     C.PROBLEM_INTERNAL_ERROR: ("Internal error", False),
+    C.PROBLEM_STATUS_LIST_SIGNER_MISMATCH: ("The status list was signed by someone other than the issuer", False),
+    C.PROBLEM_STATUS_LIST_ID_MISMATCH: ("The status list's id is not the URL it was read from", False),
     C.PROBLEM_UNKNOWN_OPTION_PROVIDED: ("An option is not known to this verifier", False),
     C.PROBLEM_INVALID_REQUEST: ("The request is not usable", False),
     C.PROBLEM_PAYLOAD_TOO_LARGE: ("The request body is too large", False),

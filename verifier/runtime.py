@@ -40,7 +40,12 @@ async def open_environment(settings: Settings, *, executor: Executor | None = No
         cpu = CpuRunner(executor)
         if status is None:
             lists_env = Environment(resources=resources, key_resolver=resolver, cpu=cpu)  # status None: no recursion
-            status = StatusListSource(list_env=lists_env, fetcher=fetcher, limits=settings.limits())
+            authorised = getattr(trust, "authorises_status_signer", None)
+            status = StatusListSource(
+                list_env=lists_env, fetcher=fetcher, limits=settings.limits(),
+                strict_status_signer=settings.strict_status_signer,
+                strict_list_length=settings.strict_status_list_length,
+                authorised_signer=(lambda i, s, at: authorised(i, s, at=at)) if authorised else None)
         yield Environment(resources=resources, key_resolver=resolver, cpu=cpu, trust=trust, status=status)
     finally:
         if fetcher is not None:

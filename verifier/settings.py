@@ -13,6 +13,8 @@ Every URL, timeout and cap is a field; a bad value names the variable and the va
 ``LER_MAX_JSON_DEPTH``         deepest JSON nesting accepted (64)
 ``LER_MAX_CLOCK_SKEW_S``       tolerance on validity bounds, seconds (0)
 ``LER_REQUIRE_TRUSTED_ISSUER`` service default for ``require_trusted_issuer`` (true)
+``LER_STRICT_STATUS_SIGNER``   a status list signed by someone other than the issuer fails (false: warns)
+``LER_STRICT_STATUS_LIST_LENGTH``  a bitstring under 131,072 entries fails (false: warns)
 ``LER_ALLOW_INSECURE_LOOPBACK``  tests only: allow http:// and loopback fetch targets (false)
 ``LER_CPU_WORKERS``            service: process-pool size for CPU-bound checks (unset: the cores; 0: in place)
 ``LER_VERIFY_DEADLINE_S``      service: how long a request waits for its dispatched checks, seconds (10)
@@ -68,6 +70,8 @@ class Settings(BaseSettings):
     max_json_depth: int = Field(default=64, gt=1, le=512)
     max_clock_skew_s: float = Field(default=0.0, ge=0)
     require_trusted_issuer: bool = True
+    strict_status_signer: bool = False
+    strict_status_list_length: bool = False
     allow_insecure_loopback: bool = False
     cpu_workers: int | None = Field(default=None, ge=0, le=256)
     verify_deadline_s: float = Field(default=10.0, gt=0, le=300)

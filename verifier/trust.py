@@ -11,6 +11,7 @@ from typing import AsyncIterator, Sequence
 
 from trust_registry import TrustDecision, TrustRegistry, default_database_url
 from trust_registry.errors import RegistryUnavailable
+from trust_registry.lookup import AUTHORIZATION_OUTSIDE_WINDOW, LISTED, NOT_AUTHORIZED
 
 from verifier.errors import CheckNotPossible
 from verifier.settings import Settings
@@ -42,6 +43,28 @@ class RegistryTrustSource:
             raise CheckNotPossible(f"trust registry unavailable: {exc}") from exc
         return snapshot.decide(issuer_id=issuer_id, credential_types=credential_types, at=at,
                                registries=self.registries, verification_methods=list(verification_methods) or None)
+
+
+    async def authorises_status_signer(self, issuer_id: str | None, signer: str, *, at: datetime) -> bool:
+        """True when ``signer`` is an active identifier of the same registry issuer as ``issuer_id``
+        (issue 3: "a signer the trust registry authorises to publish status for that issuer").
+
+        Both must currently match one registry entry (listed, not suspended or revoked, within their
+        windows); credential-type authorisations do not apply to a status list's signer.
+        :raises CheckNotPossible: the registry cannot be read.
+        """
+        if issuer_id is None:
+            return False
+        try:
+            snapshot = await self.registry.snapshot()
+        except RegistryUnavailable as exc:
+            raise CheckNotPossible(f"trust registry unavailable: {exc}") from exc
+        usable = {LISTED, NOT_AUTHORIZED, AUTHORIZATION_OUTSIDE_WINDOW}
+        decisions = [snapshot.decide(issuer_id=i, credential_types=[], at=at, registries=self.registries)
+                     for i in (issuer_id, signer)]
+        if not all(d.code in usable and d.issuer for d in decisions):
+            return False
+        return decisions[0].issuer.get("id") == decisions[1].issuer.get("id")
 
 
 def configured_database_url(settings: Settings) -> str | None:

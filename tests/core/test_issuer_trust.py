@@ -101,3 +101,26 @@ async def test_registry_write_is_seen_by_the_next_verification(tmp_path, issuer)
         registry_cli(tmp_path, "add", "Lakeside", "-i", key.did)
         after = await verify(doc, env=env, options=VerifyOptions(now=AT))
     assert before.trusted is False and after.trusted is True
+
+
+async def test_status_list_signer_authorised_by_the_registry(tmp_path, server):
+    """Issue 3: a list signed by another identifier of the same registry issuer gives no signer remark;
+    a signer the registry does not tie to the issuer gives a warning naming it."""
+    from tests.status.helpers import bitstring, bitstring_entry, bitstring_list, credential_with, sign_list
+
+    issuer, status_key, stranger = new_key(), new_key(), new_key()
+    registry_cli(tmp_path, "add", "Lakeside", "-i", issuer.did, "-i", status_key.did)
+    for path, signer in (("/lists/1", status_key), ("/lists/2", stranger)):
+        url = f"{server.base}{path}"
+        server.json(path, sign_list(bitstring_list(url, signer.did, bitstring()), signer))
+    settings = load_settings(data_dir=tmp_path, allow_insecure_loopback=True)
+    async with open_trust_source(settings) as trust, open_environment(settings, trust=trust) as env:
+        reports = []
+        for path in ("/lists/1", "/lists/2"):
+            cred = sign_ldp(credential_with(issuer.did, bitstring_entry(f"{server.base}{path}", 7)), issuer)
+            reports.append(await verify(cred, env=env, options=VerifyOptions(now=AT)))
+    authorised, foreign = reports
+    assert authorised.verified and not authorised.warnings, authorised.to_json()
+    assert foreign.verified
+    assert [w["code"] for w in foreign.warnings] == ["STATUS_LIST_SIGNER_MISMATCH"]
+    assert stranger.did in foreign.warnings[0]["detail"]

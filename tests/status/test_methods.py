@@ -117,7 +117,7 @@ async def test_1edtech_list_naming_another_issuer_warns(server, fetcher, issuer)
     result = await make_source(fetcher).source.check(
         credential_with(issuer.did, {"id": url, "type": "1EdTechRevocationList"}), issuer_id=issuer.did, at=AT)
     assert result.outcome.value == "passed"
-    assert [c for c, _ in result.warnings] == [C.PROBLEM_ISSUER_KEY_MISMATCH]
+    assert [c for c, _ in result.warnings] == [C.PROBLEM_STATUS_LIST_SIGNER_MISMATCH]
 
 
 @pytest.mark.parametrize("doc", [{"id": "x"}, {"revokedCredentials": [{"reason": "no id"}]},
@@ -142,7 +142,7 @@ async def test_1edtech_signed_list_is_verified_and_signer_checked(server, fetche
     source = make_source(fetcher).source
     result = await source.check(credential_with(issuer.did, entry), issuer_id=issuer.did, at=AT)
     assert result.problem_code == C.PROBLEM_REVOKED and result.evidence["signer"] == service.did
-    assert [c for c, _ in result.warnings] == [C.PROBLEM_ISSUER_KEY_MISMATCH]
+    assert [c for c, _ in result.warnings] == [C.PROBLEM_STATUS_LIST_SIGNER_MISMATCH]
 
     signed["revokedCredentials"] = []  # tampering with a signed list breaks its proof
     server.json("/signed-revocations", signed)

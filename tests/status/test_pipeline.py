@@ -69,7 +69,7 @@ async def test_list_from_another_signer_is_a_report_warning(server, issuer):
                              allow_insecure_loopback=True)
     assert report.verified
     (warning,) = [w for w in report.warnings if w["check"] == "status"]
-    assert warning["code"] == C.PROBLEM_ISSUER_KEY_MISMATCH
+    assert warning["code"] == C.PROBLEM_STATUS_LIST_SIGNER_MISMATCH
     assert service.did in warning["detail"]
 
 

@@ -53,10 +53,10 @@ async def test_list_signed_by_another_key_warns_naming_the_signer(server, fetche
     assert result.outcome.value == "passed"
     assert result.evidence["signer"] == service.did
     (code, detail), = result.warnings
-    assert code == C.PROBLEM_ISSUER_KEY_MISMATCH and service.did in detail and issuer.did in detail
+    assert code == C.PROBLEM_STATUS_LIST_SIGNER_MISMATCH and service.did in detail and issuer.did in detail
 
     strict = await make_source(fetcher, strict_status_signer=True).source.check(cred, issuer_id=issuer.did, at=AT)
-    assert (strict.outcome.value, strict.problem_code) == ("failed", C.PROBLEM_ISSUER_KEY_MISMATCH)
+    assert (strict.outcome.value, strict.problem_code) == ("failed", C.PROBLEM_STATUS_LIST_SIGNER_MISMATCH)
     assert service.did in strict.detail and "not revoked" in strict.detail
 
 
@@ -67,22 +67,22 @@ async def test_authorised_signer_hook_silences_the_remark(server, fetcher, issue
     cred = credential_with(issuer.did, bitstring_entry(url, 3))
     asked = []
 
-    def registry(issuer_id, signer):
-        asked.append((issuer_id, signer))
+    def registry(issuer_id, signer, at):
+        asked.append((issuer_id, signer, at))
         return True
 
-    async def registry_async(issuer_id, signer):
+    async def registry_async(issuer_id, signer, at):
         return signer == service.did
 
     for hook in (registry, registry_async):
         result = await make_source(fetcher, strict_status_signer=True, authorised_signer=hook).source.check(
             cred, issuer_id=issuer.did, at=AT)
         assert result.outcome.value == "passed" and result.warnings == []
-    assert asked == [(issuer.did, service.did)]
+    assert asked == [(issuer.did, service.did, AT)]
 
-    unknown = await make_source(fetcher, authorised_signer=lambda i, s: None).source.check(cred, issuer_id=issuer.did,
+    unknown = await make_source(fetcher, authorised_signer=lambda i, s, at: None).source.check(cred, issuer_id=issuer.did,
                                                                                           at=AT)
-    assert [c for c, _ in unknown.warnings] == [C.PROBLEM_ISSUER_KEY_MISMATCH]
+    assert [c for c, _ in unknown.warnings] == [C.PROBLEM_STATUS_LIST_SIGNER_MISMATCH]
 
 
 async def test_revoked_by_another_signer_stays_revoked(server, fetcher, issuer):
@@ -92,7 +92,7 @@ async def test_revoked_by_another_signer_stays_revoked(server, fetcher, issuer):
     result = await make_source(fetcher, strict_status_signer=True).source.check(
         credential_with(issuer.did, bitstring_entry(url, 3)), issuer_id=issuer.did, at=AT)
     assert result.problem_code == C.PROBLEM_REVOKED
-    assert [c for c, _ in result.warnings] == [C.PROBLEM_ISSUER_KEY_MISMATCH]
+    assert [c for c, _ in result.warnings] == [C.PROBLEM_STATUS_LIST_SIGNER_MISMATCH]
 
 
 async def test_list_id_other_than_its_url_warns_or_fails_when_strict(server, fetcher, issuer):
@@ -102,7 +102,7 @@ async def test_list_id_other_than_its_url_warns_or_fails_when_strict(server, fet
     cred = credential_with(issuer.did, bitstring_entry(url, 3))
     result = await make_source(fetcher).source.check(cred, issuer_id=issuer.did, at=AT)
     assert result.outcome.value == "passed"
-    assert result.warnings == [(C.PROBLEM_MALFORMED_VALUE_ERROR,
+    assert result.warnings == [(C.PROBLEM_STATUS_LIST_ID_MISMATCH,
                                 f"the status list read from {url} states the id https://status.example/1")]
     strict = await make_source(fetcher, strict_list_id=True).source.check(cred, issuer_id=issuer.did, at=AT)
     assert strict.outcome.value == "failed"

@@ -60,16 +60,17 @@ from verifier.timestamps import format_timestamp
 
 __all__ = ["StatusListSource", "AuthorisedSigner", "DEFAULT_MAX_TTL_S", "DEFAULT_MAX_ENTRIES"]
 
-#: ``authorised_signer(issuer_id, signer)``: True when the trust registry authorises ``signer`` to publish
-#: status for ``issuer_id``; False or None when it does not or cannot say. May be a coroutine function.
-AuthorisedSigner = Callable[[str | None, str], "bool | None | Awaitable[bool | None]"]
+#: ``authorised_signer(issuer_id, signer, at)``: True when the trust registry authorises ``signer`` to publish
+#: status for ``issuer_id`` at instant ``at``; False or None when it does not or cannot say. May be a
+#: coroutine function.
+AuthorisedSigner = Callable[[str | None, str, datetime], "bool | None | Awaitable[bool | None]"]
 
 DEFAULT_MAX_TTL_S = 300.0
 DEFAULT_MAX_ENTRIES = 16
-#: Warning codes: stand-ins until dedicated codes exist in verifier.constants (a list signer that is not the
-#: issuer: "not signed by a key of its issuer"; a list id that is not its URL: "a value is malformed").
-SIGNER_WARNING_CODE = C.PROBLEM_ISSUER_KEY_MISMATCH
-LIST_ID_WARNING_CODE = C.PROBLEM_MALFORMED_VALUE_ERROR
+#: Warning (or, when strict, failure) codes for a list signed by someone other than the issuer, and for a list
+#: whose ``id`` is not the URL it was read from.
+SIGNER_WARNING_CODE = C.PROBLEM_STATUS_LIST_SIGNER_MISMATCH
+LIST_ID_WARNING_CODE = C.PROBLEM_STATUS_LIST_ID_MISMATCH
 
 
 class StatusListSource:
@@ -185,7 +186,7 @@ class StatusListSource:
             _judge_period(record, at)
             result = p.method.evaluate(p.ref, record, credential, strict_length=self.strict_list_length)
             result.evidence = {**evidence, **result.evidence}
-            await self._apply_policies(result, record, issuer_id)
+            await self._apply_policies(result, record, issuer_id, at)
             return result
         except (VerificationFailed, CheckNotPossible) as exc:
             outcome = Outcome.FAILED if isinstance(exc, VerificationFailed) else Outcome.INDETERMINATE
@@ -197,9 +198,10 @@ class StatusListSource:
         key = (method.NAME, list_key(url))
         return await self.cache.get_or_load(key, lambda: self.loader.load(method, list_key(url), at))
 
-    async def _apply_policies(self, result: EntryResult, record: ListRecord, issuer_id: str | None) -> None:
+    async def _apply_policies(self, result: EntryResult, record: ListRecord, issuer_id: str | None,
+                              at: datetime) -> None:
         """The signer and list-id rules (module docstring): warnings, or ``failed`` when strict."""
-        signer = await self._signer_remark(record, issuer_id)
+        signer = await self._signer_remark(record, issuer_id, at)
         if signer is not None:
             self._remark(result, SIGNER_WARNING_CODE, signer, self.strict_status_signer)
         if record.list_id is not None and urldefrag(record.list_id)[0] != record.url:
@@ -214,7 +216,7 @@ class StatusListSource:
         else:
             result.warnings.append((code, detail))
 
-    async def _signer_remark(self, record: ListRecord, issuer_id: str | None) -> str | None:
+    async def _signer_remark(self, record: ListRecord, issuer_id: str | None, at: datetime) -> str | None:
         """None when the list's signer is fine; else a sentence naming it."""
         if not record.signers:
             if record.list_issuer is not None and issuer_id is not None and not _same(record.list_issuer, issuer_id):
@@ -225,7 +227,7 @@ class StatusListSource:
             return None
         for signer in record.signers:
             if self.authorised_signer is not None:
-                answer = self.authorised_signer(issuer_id, signer)
+                answer = self.authorised_signer(issuer_id, signer, at)
                 if inspect.isawaitable(answer):
                     answer = await answer
                 if answer is True:
