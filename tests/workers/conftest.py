@@ -7,7 +7,6 @@ queue itself. They are deleted at the end, so concurrent runs (and other users o
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import subprocess
@@ -128,11 +127,3 @@ def arq_settings(data_dir: Path, queue: str, **overrides: Any):
 async def arq_client(data_dir: Path, queue: str, **overrides: Any):
     async with running(arq_settings(data_dir, queue, **overrides)) as client:
         yield client
-
-
-async def eventually(predicate, timeout_s: float = 10.0):
-    deadline = time.monotonic() + timeout_s
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise TimeoutError
-        await asyncio.sleep(0.02)

@@ -14,7 +14,7 @@ from tests.did.test_did_web import did_doc
 from tests.fetch.local_server import LocalServer
 from tests.service.conftest import running, service_settings
 from tests.signing import new_key, sign_ldp
-from tests.workers.conftest import REDIS_URL, WorkerProcess, arq_client, cleanup, eventually, new_queue
+from tests.workers.conftest import WorkerProcess, arq_client, cleanup, new_queue
 from verifier.keys.multikey import multikey_from_public_key
 from verifier.service import appkeys as K
 from verifier.service.verification import VerifyRequest
