@@ -91,3 +91,12 @@ def test_ci_runs_the_readme_test_command():
     assert "pytest" in commands[1] and "ler-verifier verify examples/" in commands[0]
     ci = (ROOT / ".ci" / "run").read_text()
     assert "python3 -m venv .venv .*pytest" in ci
+
+
+def test_readme_settings_table_lists_every_setting():
+    from verifier.settings import Settings
+
+    readme = (ROOT / "README.md").read_text()
+    for name, field in Settings.model_fields.items():
+        var = field.validation_alias if isinstance(field.validation_alias, str) else f"LER_{name.upper()}"
+        assert f"| `{var}` |" in readme, var
