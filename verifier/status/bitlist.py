@@ -147,9 +147,11 @@ def _ttl_s(subject: dict[str, Any]) -> float | None:
     return float(ttl) / 1000.0
 
 
-def evaluate(spec: BitlistSpec, ref: EntryRef, record: ListRecord, *, strict_length: bool) -> EntryResult:
+def evaluate(spec: BitlistSpec, ref: EntryRef, record: ListRecord, credential: dict[str, Any] | None = None, *,
+             strict_length: bool) -> EntryResult:
     """Decide one entry against its verified list.
 
+    :param credential: the credential (part of the method interface; a bit list does not need it).
     :param strict_length: a list shorter than :data:`MIN_BITS` fails (STATUS_LIST_LENGTH_ERROR) instead of
         being read with a warning.
     :raises StatusVerificationFailed: purpose mismatch; too short a list under ``strict_length``.

@@ -8,10 +8,9 @@ installs it (``ler-verifier contexts add``) before such credentials and lists ca
 
 from __future__ import annotations
 
-from typing import Any
+import functools
 
 from verifier.status import bitlist
-from verifier.status.model import DecodedList, EntryRef, EntryResult, ListRecord
 
 NAME = "revocation_list_2020"
 ENTRY_TYPE = "RevocationList2020Status"
@@ -23,16 +22,7 @@ SPEC = bitlist.BitlistSpec(
     purposes=frozenset({"revocation"}), implicit_purpose="revocation")
 
 
-def parse_entry(entry: dict[str, Any]) -> EntryRef:
-    """See :func:`verifier.status.bitlist.parse_entry`."""
-    return bitlist.parse_entry(SPEC, entry)
-
-
-def read_list(document: dict[str, Any], *, max_decoded_bytes: int) -> DecodedList:
-    """See :func:`verifier.status.bitlist.read_list`."""
-    return bitlist.read_list(SPEC, document, max_decoded_bytes=max_decoded_bytes)
-
-
-def evaluate(ref: EntryRef, record: ListRecord, credential: dict[str, Any], *, strict_length: bool) -> EntryResult:
-    """See :func:`verifier.status.bitlist.evaluate`."""
-    return bitlist.evaluate(SPEC, ref, record, strict_length=strict_length)
+#: The method's three functions (see :mod:`verifier.status.methods`), bound to this method's rules.
+parse_entry = functools.partial(bitlist.parse_entry, SPEC)
+read_list = functools.partial(bitlist.read_list, SPEC)
+evaluate = functools.partial(bitlist.evaluate, SPEC)
