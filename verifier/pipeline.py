@@ -23,9 +23,12 @@ from verifier.summary import summarize, with_registry_display
 
 
 def required_checks(options: VerifyOptions) -> frozenset[str]:
-    """The checks that must pass for ``verified`` (issue 2 "Other checks"; issue 5 ``checks`` option)."""
+    """The checks that must pass for ``verified`` (issue 2 "Other checks"; issue 5 ``checks`` option).
+
+    A caller's selection never drops ``proof``: no answer says "verified" without a verified signature.
+    """
     if options.checks:
-        return frozenset(options.checks)
+        return frozenset(options.checks) | {C.CHECK_PROOF}
     base = {C.CHECK_PARSE, C.CHECK_PROOF, C.CHECK_ISSUER_KEY, C.CHECK_VALIDITY, C.CHECK_STATUS}
     if options.require_trusted_issuer:
         base.add(C.CHECK_ISSUER_TRUST)

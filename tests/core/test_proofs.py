@@ -284,3 +284,14 @@ def test_clr_nested_credentials_are_each_checked():
     # The CLR 2.0 context is not bundled (no registry package carries it): the outer proof cannot be
     # checked, but the nested credential is.
     assert outcome(report, "proof", "/credentialSubject/verifiableCredential/0") in ("passed",)
+
+
+def test_selected_checks_never_drop_the_proof():
+    key = new_key()
+    unsigned = ob3_credential(key.did)
+    report = run_verify(unsigned, checks=("validity",))
+    assert outcome(report, "validity") == "passed"
+    assert not report.verified
+    signed = sign_ldp(ob3_credential(new_key().did), key)  # signed by a key that is not the issuer's
+    assert run_verify(signed, checks=("proof",)).verified
+    assert not run_verify(signed).verified
