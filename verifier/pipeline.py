@@ -118,6 +118,7 @@ def build_report(presented: Presented, results: list[CheckResult], options: Veri
         verified=verified,
         trusted=_trusted(results),
         checks=list(CHECKS),
+        required_checks=[cid for cid in CHECKS if cid in required],
         results=results,
         errors=errors,
         warnings=warnings,

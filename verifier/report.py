@@ -95,6 +95,7 @@ class Report:
     :ivar warnings: ProblemDetails that do not change ``verified``.
     :ivar credential: summary of the (top-level) credential or presentation.
     :ivar credentials: summaries of nested credentials (VP members, CLR achievements), by pointer.
+    :ivar required_checks: the checks that count towards ``verified``, in report order.
     """
 
     verified: bool
@@ -105,6 +106,7 @@ class Report:
     warnings: list[dict[str, Any]] = field(default_factory=list)
     credential: dict[str, Any] = field(default_factory=dict)
     credentials: list[dict[str, Any]] = field(default_factory=list)
+    required_checks: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
@@ -113,6 +115,7 @@ class Report:
             "verified": self.verified,
             "trusted": self.trusted,
             "checks": self.checks,
+            "requiredChecks": self.required_checks,
             "results": [r.to_json() for r in self.results],
             "errors": self.errors,
             "warnings": self.warnings,
