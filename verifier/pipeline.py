@@ -95,13 +95,37 @@ def _trusted(results: list[CheckResult]) -> bool | None:
     """True when every credential's issuer is trusted, False when any is not, None when unknown."""
     answers = [r.evidence.get("trusted") for r in results if r.check == C.CHECK_ISSUER_TRUST
                and r.outcome != Outcome.NOT_APPLICABLE]
-    if not answers or any(a is None for a in answers):
-        return None if not any(a is False for a in answers) else False
-    return all(answers)
+    if not answers:
+        return None
+    if any(a is False for a in answers):
+        return False
+    return None if any(a is None for a in answers) else True
+
+
+def bind_trust_to_signer(results: list[CheckResult]) -> list[CheckResult]:
+    """A registry "trusted" counts only for a credential its issuer's key signed (issue 4).
+
+    ``issuer_trust`` runs concurrently with ``proof``; here a ``passed`` trust result whose credential's
+    ``issuer_key`` *failed* (signed by a key of someone other than the named issuer: a forgery of a listed
+    issuer) becomes ``failed``, and the registry's issuer data is not shown as the issuer's. When the
+    issuer's own key is on a proof that does not verify (``issuer_key`` indeterminate), the registry's
+    answer about that issuer stands and ``verified`` is false for the proof.
+    """
+    forged = {r.target for r in results if r.check == C.CHECK_ISSUER_KEY and r.outcome == Outcome.FAILED}
+    out = []
+    for r in results:
+        if r.check == C.CHECK_ISSUER_TRUST and r.outcome == Outcome.PASSED and r.target in forged:
+            evidence = {k: v for k, v in r.evidence.items() if k != "issuer"}
+            r = CheckResult(r.check, Outcome.FAILED, "the registry lists the named issuer, but this credential was "
+                            "not signed by that issuer's key", C.PROBLEM_UNTRUSTED_ISSUER,
+                            {**evidence, "trusted": False}, r.warnings, r.target)
+        out.append(r)
+    return out
 
 
 def build_report(presented: Presented, results: list[CheckResult], options: VerifyOptions) -> Report:
     """Aggregate results into the report body (DESIGN.md "Report")."""
+    results = bind_trust_to_signer(results)
     required = required_checks(options)
     errors: list[dict[str, Any]] = []
     warnings: list[dict[str, Any]] = []

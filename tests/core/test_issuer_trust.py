@@ -124,3 +124,17 @@ async def test_status_list_signer_authorised_by_the_registry(tmp_path, server):
     assert foreign.verified
     assert [w["code"] for w in foreign.warnings] == ["STATUS_LIST_SIGNER_MISMATCH"]
     assert stranger.did in foreign.warnings[0]["detail"]
+
+
+async def test_registry_trust_does_not_vouch_for_a_credential_signed_by_another_key(tmp_path):
+    """A forger names a listed issuer but signs with their own key: not verified, and not trusted either."""
+    real, forger = new_key(), new_key()
+    registry_cli(tmp_path, "add", "Lakeside Community College", "-i", real.did)
+    forged = sign_ldp(ob3_credential(real.did), forger)
+    report = await check(forged, tmp_path)
+    assert not report.verified
+    assert report.trusted is False
+    result = trust_result(report)
+    assert result.outcome.value == "failed" and "not signed by that issuer's key" in result.detail
+    assert report.credential.get("issuerName") == "Example Community College"
+    assert report.credential.get("issuerNameSource") == "credential"
