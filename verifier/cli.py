@@ -33,8 +33,10 @@ def _read_input(path: str, limit: int) -> bytes:
     if path == "-":
         return _read_limited(sys.stdin.buffer, limit)
     p = Path(path)
-    if not p.is_file():
+    if not p.exists():
         raise InputError(f"{path}: no such file")
+    if not p.is_file():
+        raise InputError(f"{path}: not a regular file")
     with p.open("rb") as f:
         return _read_limited(f, limit)
 

@@ -31,6 +31,23 @@ def _reject_constant(name: str):
     raise ValueError(f"{name} is not valid JSON")
 
 
+class DuplicateKey(ValueError):
+    """An object names the same member twice (RFC 8259 §4: names SHOULD be unique; we require it)."""
+
+
+def _unique_object(pairs: list[tuple[str, object]]) -> dict:
+    """Build an object, refusing duplicate member names: parsers disagree on which one wins, so a
+    duplicate lets a document say different things to different readers (RFC 8259 §4, RFC 7493 §2.3)."""
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise DuplicateKey(f"the member name {key!r} appears twice in one object")
+            seen.add(key)
+    return out
+
+
 def loads_limited(data: bytes | str, *, max_bytes: int, max_depth: int, what: str = "input"):
     """Parse ``data`` as JSON after checking its size (bytes) and nesting depth.
 
@@ -39,8 +56,8 @@ def loads_limited(data: bytes | str, *, max_bytes: int, max_depth: int, what: st
     :param max_depth: deepest accepted nesting of objects/arrays.
     :param what: what the data is, for messages (e.g. "input", "JWT payload").
     :returns: the parsed value.
-    :raises InputError: (PARSING_ERROR) too large, too deep, not UTF-8 or not JSON; the message names
-        the limit or the line and column.
+    :raises InputError: (PARSING_ERROR) too large, too deep, not UTF-8, not JSON, or an object with a
+        duplicate member name; the message names the limit, the line and column, or the name.
     """
     raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
     if len(raw) > max_bytes:
@@ -54,6 +71,8 @@ def loads_limited(data: bytes | str, *, max_bytes: int, max_depth: int, what: st
     except UnicodeDecodeError as exc:
         raise InputError(f"{what} is not UTF-8 text (byte {exc.start})") from exc
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_object)
+    except DuplicateKey as exc:
+        raise InputError(f"{what} is ambiguous: {exc}") from exc
     except (json.JSONDecodeError, ValueError) as exc:
         raise InputError(f"{what} is not JSON: {exc}") from exc

@@ -166,7 +166,9 @@ def parse_presented(raw: bytes | str, *, limits: Limits,
     """
     data = raw.encode("utf-8") if isinstance(raw, str) else bytes(raw)
     if len(data) > limits.max_body_bytes:
-        raise InputError(f"input is {len(data)} bytes; the limit is {limits.max_body_bytes} bytes")
+        raise InputError(f"input is larger than the limit of {limits.max_body_bytes} bytes")
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise InputError("input starts with a UTF-8 byte-order mark; JSON text must not (RFC 8259 §8.1): remove it")
     text = data.strip()
     items: list[CredentialItem] = []
     if text[:1] in (b"{", b"["):

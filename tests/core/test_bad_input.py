@@ -29,6 +29,8 @@ def cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
     (b"{\"a\": NaN}", "not JSON"),
     (b"aaa.bbb", "neither JSON"),
     (b"eyJhbGciOiJFZERTQSJ9.bm90LWpzb24.c2ln", "JWT payload is not JSON"),
+    (b'{"issuer": "did:key:attacker", "issuer": "did:key:real", "type": ["VerifiableCredential"]}', "appears twice"),
+    (b"\xef\xbb\xbf" + b"[1]", "byte-order mark"),
 ])
 def test_unreadable_input_is_exit_2_with_a_reason(data, needle):
     proc = cli("verify", "-", stdin=data)
@@ -42,7 +44,7 @@ def test_huge_body_is_refused_before_parsing():
     proc = cli("verify", "--json", "-", stdin=data)
     assert proc.returncode == 2
     line = json.loads(proc.stdout)
-    assert "limit is 1000000 bytes" in line["errors"][0]["detail"]
+    assert "limit of 1000000 bytes" in line["errors"][0]["detail"]
 
 
 def test_deep_nesting_is_refused():

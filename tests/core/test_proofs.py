@@ -295,3 +295,22 @@ def test_selected_checks_never_drop_the_proof():
     signed = sign_ldp(ob3_credential(new_key().did), key)  # signed by a key that is not the issuer's
     assert run_verify(signed, checks=("proof",)).verified
     assert not run_verify(signed).verified
+
+
+def test_issuer_taken_from_iss_is_said():
+    key = new_key()
+    vc = vc11_credential(key.did)
+    del vc["issuer"]
+    report = run_verify(sign_jwt({"iss": key.did, "vc": vc}, key))
+    assert report.verified
+    assert "ISSUER_FROM_JWT_ISS" in [w["code"] for w in report.warnings]
+
+
+def test_holder_not_subject_is_said():
+    issuer, holder = new_key(), new_key()
+    vc = sign_ldp(ob3_credential(issuer.did), issuer)  # subject did:example:learner-7
+    vp = sign_ldp({"@context": [VC2], "type": ["VerifiablePresentation"], "holder": holder.did,
+                   "verifiableCredential": [vc]}, holder, purpose="authentication")
+    report = run_verify(vp)
+    assert report.verified
+    assert [w["code"] for w in report.warnings if w["code"] == "HOLDER_NOT_SUBJECT"] == ["HOLDER_NOT_SUBJECT"]

@@ -123,13 +123,23 @@ def _jwt_claim_problems(item: CredentialItem) -> list[tuple[str, str]]:
     return out
 
 
+def _warnings(item: CredentialItem) -> tuple[tuple[str, str], ...]:
+    """Readings that are allowed but worth saying: an issuer taken from ``iss`` (VC-JWT 1.1 §6.3.1)."""
+    if (item.jwt is not None and item.jwt.style == "vc1.1" and item.kind == "credential"
+            and "issuer" not in item.jwt.payload["vc"] and "iss" in item.jwt.payload):
+        return ((C.PROBLEM_ISSUER_FROM_JWT_ISS, f"the vc claim states no issuer; the JWT iss "
+                 f"{item.jwt.payload['iss']!r} was used as the issuer (VC-JWT 1.1 §6.3.1)"),)
+    return ()
+
+
 async def run(item: CredentialItem, ctx: CheckContext) -> CheckResult:
     """Report every data-model violation; ``failed`` with MALFORMED_VALUE_ERROR when there is any."""
     problems = problems_of(item)
     if not problems:
         version = item.vc_version or "unknown"
         fmt = "JWT" if item.jwt else "JSON-LD"
-        return CheckResult(ID, Outcome.PASSED, f"well-formed VCDM {version} {item.kind} ({fmt})", target=item.pointer)
+        return CheckResult(ID, Outcome.PASSED, f"well-formed VCDM {version} {item.kind} ({fmt})",
+                           warnings=_warnings(item), target=item.pointer)
     detail = "; ".join(f"{ptr}: {msg}" for ptr, msg in problems)
     return CheckResult(ID, Outcome.FAILED, detail, C.PROBLEM_MALFORMED_VALUE_ERROR,
                        evidence={"fields": [{"pointer": p, "message": m} for p, m in problems]},
