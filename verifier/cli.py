@@ -67,7 +67,10 @@ def verify(files: tuple[str, ...], as_json: bool, offline_bundle: Path | None, a
             options = options.replace(now=parse_timestamp(at, "--at")[0].astimezone(timezone.utc))
     except (SettingsError, MalformedValue) as exc:
         raise click.UsageError(getattr(exc, "detail", str(exc))) from exc
-    code = asyncio.run(_verify_all(files, settings, options, as_json))
+    try:
+        code = asyncio.run(_verify_all(files, settings, options, as_json))
+    except SettingsError as exc:
+        raise click.UsageError(str(exc)) from exc
     sys.exit(code)
 
 

@@ -11,7 +11,7 @@ Every URL, timeout and cap is a field; a bad value names the variable and the va
 ``LER_MAX_FETCH_BYTES``        outbound response cap, bytes (2,000,000)
 ``LER_MAX_BODY_BYTES``         presented document cap, bytes (1,000,000)
 ``LER_MAX_JSON_DEPTH``         deepest JSON nesting accepted (64)
-``LER_MAX_CLOCK_SKEW_S``       tolerance on validity bounds, seconds (0)
+``LER_MAX_CLOCK_SKEW_S``       tolerance on validity bounds, seconds (0; at most 86,400)
 ``LER_REQUIRE_TRUSTED_ISSUER`` service default for ``require_trusted_issuer`` (true)
 ``LER_STRICT_STATUS_SIGNER``   a status list signed by someone other than the issuer fails (false: warns)
 ``LER_STRICT_STATUS_LIST_LENGTH``  a bitstring under 131,072 entries fails (false: warns)
@@ -23,6 +23,7 @@ Every URL, timeout and cap is a field; a bad value names the variable and the va
 ``LER_BATCH_MAX_ITEMS``        service: most items in one ``POST /verifications`` (1,000)
 ``LER_RATE_LIMIT_PER_S``       service: requests per second per API key (50; 0 = no limit)
 ``LER_RATE_LIMIT_BURST``       service: burst allowance per API key, requests (100)
+``LER_METRICS_PUBLIC``         service: ``GET /metrics`` without a key even when keys exist (false: admin key)
 ``LER_CACHE_MAX_TTL_S``        result cache: longest life of any cached report or part, seconds (3,600)
 ``LER_CACHE_STATUS_TTL_S``     result cache: life of a status result when its list says nothing, seconds (300)
 ``LER_CACHE_MAX_ENTRIES``      result cache (embedded): most cached entries (10,000)
@@ -68,7 +69,7 @@ class Settings(BaseSettings):
     max_fetch_bytes: int = Field(default=2_000_000, gt=0)
     max_body_bytes: int = Field(default=1_000_000, gt=0)
     max_json_depth: int = Field(default=64, gt=1, le=512)
-    max_clock_skew_s: float = Field(default=0.0, ge=0)
+    max_clock_skew_s: float = Field(default=0.0, ge=0, le=86_400)
     require_trusted_issuer: bool = True
     strict_status_signer: bool = False
     strict_status_list_length: bool = False
@@ -80,6 +81,7 @@ class Settings(BaseSettings):
     batch_max_items: int = Field(default=1000, gt=0, le=100_000)
     rate_limit_per_s: float = Field(default=50.0, ge=0)
     rate_limit_burst: int = Field(default=100, gt=0)
+    metrics_public: bool = False
     cache_max_ttl_s: float = Field(default=3600.0, ge=0)
     cache_status_ttl_s: float = Field(default=300.0, ge=0)
     cache_max_entries: int = Field(default=10_000, ge=0)

@@ -10,11 +10,11 @@ from datetime import datetime
 from typing import AsyncIterator, Sequence
 
 from trust_registry import TrustDecision, TrustRegistry, default_database_url
-from trust_registry.errors import RegistryUnavailable
+from trust_registry.errors import ConfigError, RegistryUnavailable
 from trust_registry.lookup import AUTHORIZATION_OUTSIDE_WINDOW, LISTED, NOT_AUTHORIZED
 
 from verifier.errors import CheckNotPossible
-from verifier.settings import Settings
+from verifier.settings import Settings, SettingsError
 
 
 class RegistryTrustSource:
@@ -81,14 +81,40 @@ def configured_database_url(settings: Settings) -> str | None:
     return url
 
 
+class UnavailableTrustSource:
+    """The registry is configured but cannot be reached: every decision is "could not decide"."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+    async def decide(self, **_: object) -> TrustDecision:
+        """:raises CheckNotPossible: always (the ``issuer_trust`` check is then ``indeterminate``)."""
+        raise CheckNotPossible(f"trust registry unavailable: {self.reason}")
+
+    async def authorises_status_signer(self, issuer_id: str | None, signer: str, *, at: datetime) -> bool:
+        """No registry answer: no signer is authorised by it."""
+        return False
+
+
 @contextlib.asynccontextmanager
-async def open_trust_source(settings: Settings) -> AsyncIterator[RegistryTrustSource | None]:
-    """Yield a trust source for the configured registry, or None when there is none."""
+async def open_trust_source(settings: Settings) -> AsyncIterator[RegistryTrustSource | UnavailableTrustSource | None]:
+    """Yield a trust source for the configured registry, or None when there is none.
+
+    :raises SettingsError: the registry URL is malformed or names an unsupported database (names
+        ``LER_DATABASE_URL``). An unreachable database is not an error here: the source answers
+        ``indeterminate`` (fail closed) and says why.
+    """
     url = configured_database_url(settings)
     if url is None:
         yield None
         return
-    registry = await TrustRegistry.open(url)
+    try:
+        registry = await TrustRegistry.open(url)
+    except ConfigError as exc:
+        raise SettingsError(f"bad setting: {exc}") from exc
+    except RegistryUnavailable as exc:
+        yield UnavailableTrustSource(str(exc))
+        return
     try:
         yield RegistryTrustSource(registry)
     finally:

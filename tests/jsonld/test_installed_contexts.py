@@ -70,7 +70,7 @@ def test_index_pointing_outside_is_refused(tmp_path: Path, source: Path):
 
 
 @pytest.mark.parametrize("content, message", [
-    (b"not json", "not UTF-8 JSON"),
+    (b"not json", "is not JSON"),
     (b"[1, 2]", "must be a JSON object"),
     (b'{"name": "no context"}', "must be a JSON object"),
     (b'{"@context": 5}', "must be an object"),

@@ -61,6 +61,8 @@ async def run(item: CredentialItem, ctx: CheckContext) -> CheckResult:
     warnings = tuple((C.PROBLEM_TIMESTAMP_WITHOUT_OFFSET, f"{name} has no time-zone offset; read as UTC")
                      for name in no_offset)
     evidence = {"at": format_timestamp(now)}
+    if ctx.options.max_clock_skew_s:
+        evidence["clockSkewS"] = ctx.options.max_clock_skew_s  # a tolerance was applied: say so
     evidence.update({name: format_timestamp(t) for name, t in starts + ends})
     for s_name, s in starts:
         for e_name, e in ends:

@@ -25,6 +25,7 @@ from typing import Any, Iterator
 from urllib.parse import urlsplit
 
 from verifier.errors import InputError, UnknownContext
+from verifier.jsontext import loads_limited
 
 SUBDIR = "contexts"
 INDEX_NAME = "index.json"
@@ -78,18 +79,17 @@ def load_installed(url: str, data_dir: Path, entry: dict[str, str]) -> dict[str,
     return json.loads(data)
 
 
+#: Deepest nesting accepted in a context document (real contexts nest a handful of levels).
+MAX_CONTEXT_DEPTH = 64
+
+
 def validate_context_bytes(data: bytes, *, origin: str) -> dict[str, Any]:
     """Parse ``data`` as a JSON-LD context document: a JSON object with an ``@context`` entry.
 
     :param origin: names the file in messages.
     :raises InputError: when it is too large, not UTF-8 JSON, not an object, or has no usable ``@context``.
     """
-    if len(data) > MAX_CONTEXT_BYTES:
-        raise InputError(f"{origin} is {len(data)} bytes; a context may be at most {MAX_CONTEXT_BYTES}")
-    try:
-        doc = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise InputError(f"{origin} is not UTF-8 JSON: {exc}") from exc
+    doc = loads_limited(data, max_bytes=MAX_CONTEXT_BYTES, max_depth=MAX_CONTEXT_DEPTH, what=origin)
     if not isinstance(doc, dict) or "@context" not in doc:
         raise InputError(f"{origin} must be a JSON object with an \"@context\" entry")
     if not isinstance(doc["@context"], (dict, list, str)):
