@@ -18,9 +18,15 @@ def render_text(report: Report, *, source: str) -> str:
     verdict = "VERIFIED" if report.verified else "NOT VERIFIED"
     lines = [f"{source}: {verdict}"]
     what = cred.get("achievement") or cred.get("name")
-    issuer = cred.get("issuerName") or cred.get("issuer") or cred.get("holder")
-    if what or issuer:
-        lines.append(f"  {what or cred.get('kind', 'credential')}" + (f" — issued by {issuer}" if issuer else ""))
+    if cred.get("kind") == "presentation":
+        by = cred.get("holderName") or cred.get("holder")
+        lines.append(f"  presentation of {len(report.credentials)} credential(s)" + (f" — presented by {by}" if by else ""))
+    else:
+        issuer = cred.get("issuerName") or cred.get("issuer")
+        if cred.get("issuerName") and cred.get("issuerNameSource") != "registry":
+            issuer += " (name as the credential states it; not confirmed by the trust registry)"
+        if what or issuer:
+            lines.append(f"  {what or 'credential'}" + (f" — issued by {issuer}" if issuer else ""))
     trusted = {True: "yes", False: "no", None: "unknown (no trust registry answer)"}[report.trusted]
     lines.append(f"  trusted issuer: {trusted}")
     for r in report.results:

@@ -42,6 +42,8 @@ def parse_timestamp(value: object, field_name: str) -> tuple[datetime, bool]:
         stamp += timedelta(seconds=1)
     no_offset = not m.group(8) and not m.group(9)
     if m.group(9):
+        if int(m.group(10)) > 23 or int(m.group(11)) > 59:
+            raise MalformedValue(f"{field_name} has an impossible offset: {value!r}", pointer="/" + field_name)
         offset = timedelta(hours=int(m.group(10)), minutes=int(m.group(11)))
         stamp = stamp - offset if m.group(9) == "+" else stamp + offset
     return stamp, no_offset

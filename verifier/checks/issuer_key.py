@@ -68,7 +68,10 @@ async def run(item: CredentialItem, ctx: CheckContext) -> CheckResult:
     entries = proof_result.evidence.get("proofs", []) if proof_result else []
     resolved = [e for e in entries if e.get("controller")]
     if not resolved:
-        return CheckResult(ID, Outcome.INDETERMINATE, "no proof key could be resolved, so its controller is unknown",
+        why = ("the proof failed before its key was looked up (see the proof check)"
+               if proof_result is not None and proof_result.outcome == Outcome.FAILED
+               else "no proof key could be resolved, so its controller is unknown")
+        return CheckResult(ID, Outcome.INDETERMINATE, why,
                            C.PROBLEM_INVALID_VERIFICATION_METHOD, {role: party}, target=item.pointer)
     good = [e for e in resolved if e["outcome"] == Outcome.PASSED.value and _same(e["controller"], party)]
     if good:

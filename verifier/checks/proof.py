@@ -92,13 +92,15 @@ def _check_options(item: CredentialItem, proof: dict[str, Any], ctx: CheckContex
     opts = ctx.options
     if item.kind == "presentation" and item.parent is None:
         if opts.challenge is not None and proof.get("challenge") != opts.challenge:
-            raise InvalidProof(f"challenge {proof.get('challenge')!r} does not match the expected challenge",
+            raise InvalidProof("the proof's challenge " + (repr(proof["challenge"]) if "challenge" in proof else "is missing; it")
+                               + " does not match the expected challenge",
                                problem_code=C.PROBLEM_INVALID_CHALLENGE_ERROR)
         if opts.domain is not None:
             domain = proof.get("domain")
             domains = domain if isinstance(domain, list) else [domain]
             if opts.domain not in domains:
-                raise InvalidProof(f"domain {domain!r} does not match the expected domain",
+                raise InvalidProof("the proof's domain " + (repr(domain) if domain is not None else "is missing; it")
+                                   + " does not match the expected domain",
                                    problem_code=C.PROBLEM_INVALID_DOMAIN_ERROR)
 
 
