@@ -128,10 +128,16 @@ def options_part(options: VerifyOptions) -> dict[str, Any]:
     return part
 
 
+#: the shape of a cached report body; bumped when the body gains or changes a member, so reports cached
+#: in Redis by an older release are never served without it (2: ``requiredChecks``).
+REPORT_FORMAT = 2
+
+
 def report_key(presented: bytes, *, expect: str, options: VerifyOptions, registry_version: int | None) -> str:
-    """Key of a full report: SHA-256 of the presented bytes, the endpoint's kind, options and registry version."""
+    """Key of a full report: SHA-256 of the presented bytes, the endpoint's kind, options, registry version
+    and :data:`REPORT_FORMAT`."""
     return "r:" + _sha256(presented, expect.encode(), canonical_bytes(options_part(options)),
-                          str(registry_version).encode())
+                          str(registry_version).encode(), str(REPORT_FORMAT).encode())
 
 
 def item_bytes(item: CredentialItem) -> bytes:

@@ -15,6 +15,7 @@ from trust_registry.db import create_engine
 from verifier import constants as C
 from verifier.report import Outcome
 from verifier.service import appkeys as K
+from workers import cache as report_cache
 
 STATUS_ENTRY = {"id": "https://status.example/lists/1#94567", "type": "BitstringStatusListEntry",
                 "statusPurpose": "revocation", "statusListIndex": "94567",
@@ -62,6 +63,13 @@ async def test_second_request_is_a_cache_hit(client, signed_credential):
     reordered = dict(reversed(list(signed_credential.items())))
     assert (await verify(client, reordered))["cached"] is True  # same JSON, other member order
     assert (await verify(client, signed_credential, checks=["proof"]))["cached"] is False  # options are in the key
+
+
+async def test_a_new_report_format_never_serves_old_cached_reports(client, signed_credential, monkeypatch):
+    first = await verify(client, signed_credential)
+    assert first["requiredChecks"] and (await verify(client, signed_credential))["cached"] is True
+    monkeypatch.setattr(report_cache, "REPORT_FORMAT", report_cache.REPORT_FORMAT + 1)
+    assert (await verify(client, signed_credential))["cached"] is False
 
 
 async def test_revocation_shows_after_the_status_lifetime(tmp_path):

@@ -1,4 +1,5 @@
-"""POST /verifications: batches, progress, per-item results, signed callbacks with retries, limits."""
+"""POST /verifications: batches, progress, per-item results, signed callbacks with retries, limits, and
+which API key may read a job."""
 
 from __future__ import annotations
 
@@ -6,11 +7,16 @@ import asyncio
 import copy
 import hashlib
 import hmac
+from datetime import datetime, timezone
 
 import pytest
 from aiohttp import web
 
 from tests.service.conftest import running, service_settings
+from trust_registry import ApiKey, create_key
+from trust_registry.db import create_engine
+from verifier.service import appkeys as K
+from verifier.service.jobs import may_read
 
 SECRET = "s3cret-for-tests"
 
@@ -126,3 +132,66 @@ async def test_callback_is_signed_and_retried(tmp_path, signed_credential):
                 break
             await asyncio.sleep(0.02)
         assert job["callback"] == {"url": receiver.url, "state": "delivered", "attempts": 3}
+
+
+async def api_keys(tmp_path, *roles_by_name: tuple[str, str]) -> dict[str, dict[str, str]]:
+    """Create API keys in the test registry; returns name -> Authorization header."""
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'registry.sqlite3'}")
+    out = {}
+    try:
+        async with engine.begin() as conn:
+            for name, role in roles_by_name:
+                _, token = await create_key(conn, name=name, role=role, actor="test")
+                out[name] = {"Authorization": f"Bearer {token}"}
+    finally:
+        await engine.dispose()
+    return out
+
+
+async def test_a_job_is_read_only_by_its_key_or_an_admin_key(tmp_path, signed_credential):
+    async with running(service_settings(tmp_path, rate_limit_per_s=0)) as client:
+        keys = await api_keys(tmp_path, ("alice", "verify"), ("bob", "verify"), ("ops", "admin"))
+        client.server.app[K.AUTH].forget()
+        resp = await client.post("/verifications", json={"verifiableCredential": signed_credential},
+                                 headers=keys["alice"])
+        assert resp.status == 202
+        location = resp.headers["Location"]
+        mine = await client.get(location, headers=keys["alice"])
+        assert mine.status == 200
+        assert "owner" not in await mine.json()  # the creating key's id is not shown
+        other = await client.get(location, headers=keys["bob"])
+        problem = await other.json()
+        unknown = await (await client.get("/verifications/ffffffffffffffffffffffff", headers=keys["bob"])).json()
+        assert other.status == 404 and problem["code"] == "NOT_FOUND"
+        assert problem["detail"].replace(location.rsplit("/", 1)[1], "ID") == \
+            unknown["detail"].replace("ffffffffffffffffffffffff", "ID")  # the same answer as for no such job
+        assert (await client.get(location)).status == 401
+        assert (await client.get(location, headers=keys["ops"])).status == 200
+        by_admin = await client.post("/verifications", json={"verifiableCredential": signed_credential},
+                                     headers=keys["ops"])
+        assert (await client.get(by_admin.headers["Location"], headers=keys["alice"])).status == 404
+
+
+async def test_open_mode_jobs_stay_readable_without_a_key(client, signed_credential):
+    resp = await client.post("/verifications", json={"verifiableCredential": signed_credential})
+    job = await wait_done(client, resp.headers["Location"])
+    assert job["status"] == "done" and "owner" not in job
+
+
+async def test_job_created_in_open_mode_is_admin_only_once_keys_exist(tmp_path, signed_credential):
+    async with running(service_settings(tmp_path, rate_limit_per_s=0)) as client:
+        resp = await client.post("/verifications", json={"verifiableCredential": signed_credential})
+        location = resp.headers["Location"]
+        keys = await api_keys(tmp_path, ("alice", "verify"), ("ops", "admin"))
+        client.server.app[K.AUTH].forget()
+        assert (await client.get(location, headers=keys["alice"])).status == 404
+        assert (await client.get(location, headers=keys["ops"])).status == 200
+
+
+def test_may_read():
+    now = datetime.now(timezone.utc)
+    alice = ApiKey("a" * 16, "alice", "verify", now, "test")
+    ops = ApiKey("c" * 16, "ops", "admin", now, "test")
+    assert may_read(None, "a" * 16) and may_read(None, None)  # open mode
+    assert may_read(alice, "a" * 16) and not may_read(alice, "b" * 16) and not may_read(alice, None)
+    assert may_read(ops, "a" * 16) and may_read(ops, None)

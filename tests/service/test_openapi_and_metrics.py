@@ -1,9 +1,11 @@
-"""The OpenAPI document stays true: real responses of every route validate against it; /metrics content."""
+"""The OpenAPI document stays true: real responses of every route validate against it; /metrics content
+and who may read it."""
 
 from __future__ import annotations
 
 import asyncio
 import copy
+import gzip
 import json
 
 from jsonschema import Draft202012Validator, FormatChecker
@@ -11,6 +13,8 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from tests.service.conftest import running, service_settings
+from tests.service.test_jobs import api_keys
+from verifier.service import appkeys as K
 from verifier.service.handlers.meta import OPENAPI_PATH
 
 DOC = json.loads(OPENAPI_PATH.read_text())
@@ -70,6 +74,20 @@ async def test_real_responses_match_the_document(tmp_path, signed_credential):
             await _check(resp, "/credentials/verify", "post")
         resp = await client.post("/credentials/verify", data="x", headers={"Content-Type": "text/plain"})
         await _check(resp, "/credentials/verify", "post")
+        selected = await _check(await client.post("/credentials/verify", json={**vc, "options": {"checks": ["validity"]}}),
+                                "/credentials/verify", "post")
+        assert selected["requiredChecks"] == ["proof", "validity"] and len(selected["checks"]) == 6
+        for path in ("/credentials/verify", "/verifications"):
+            for coding, status in (("gzip", 400), ("br, gzip", 415)):
+                resp = await client.post(path, data=json.dumps(vc).encode(),
+                                         headers={"Content-Type": "application/json", "Content-Encoding": coding})
+                assert resp.status == status
+                await _check(resp, path, "post")
+            other = {**vc, "options": {"checks": ["parse"]}}  # not the cached report: the hit count stays 1
+            resp = await client.post(path, data=gzip.compress(json.dumps(other).encode()),
+                                     headers={"Content-Type": "application/json", "Content-Encoding": "gzip"})
+            assert resp.status in (200, 202)
+            await _check(resp, path, "post")
         vp = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"],
               "verifiableCredential": [signed_credential]}
         body = await _check(await client.post("/presentations/verify", json={"presentation": vp}),
@@ -104,3 +122,31 @@ async def test_not_ready_matches_the_document(tmp_path):
         resp = await client.get("/readyz")
         assert resp.status == 503
         await _check(resp, "/readyz", "get")
+
+
+async def test_metrics_need_an_admin_key_once_keys_exist(tmp_path):
+    async with running(service_settings(tmp_path, rate_limit_per_s=0)) as client:
+        assert (await client.get("/metrics")).status == 200  # no key configured: open, like the verify routes
+        keys = await api_keys(tmp_path, ("hr-system", "verify"), ("ops", "admin"))
+        client.server.app[K.AUTH].forget()
+        resp = await client.get("/metrics")
+        assert resp.status == 401 and "Bearer" in resp.headers["WWW-Authenticate"]
+        await _check(resp, "/metrics", "get")
+        resp = await client.get("/metrics", headers=keys["hr-system"])
+        assert resp.status == 403
+        await _check(resp, "/metrics", "get")
+        resp = await client.get("/metrics", headers={"Authorization": "Bearer ler_nope"})
+        assert resp.status == 401
+        resp = await client.get("/metrics", headers=keys["ops"])
+        assert resp.status == 200
+        text = await _check(resp, "/metrics", "get")
+        assert 'ler_http_requests_total{method="GET",route="/metrics",status="401"} 2.0' in text
+
+
+async def test_public_metrics_setting_keeps_metrics_open(tmp_path):
+    async with running(service_settings(tmp_path, metrics_public=True)) as client:
+        await api_keys(tmp_path, ("ops", "admin"))
+        client.server.app[K.AUTH].forget()
+        assert (await client.post("/credentials/verify", json={})).status == 401  # keys exist
+        resp = await client.get("/metrics")
+        assert resp.status == 200 and "ler_http_requests_total" in await resp.text()

@@ -61,6 +61,23 @@ async def test_checks_option_selects_the_required_checks(client):
     body = await resp.json()
     assert body["verified"] is True and body["errors"] == []
     assert any(w["check"] == "issuer_key" for w in body["warnings"])
+    assert body["requiredChecks"] == ["proof"]
+    assert body["checks"] == ["parse", "proof", "issuer_key", "validity", "status", "issuer_trust"]  # all run
+
+
+async def test_required_checks_are_reported(make_client, signed_credential):
+    client = await make_client()
+    answers = {}
+    for options in ({}, {"checks": ["status", "validity"]}, {"requireTrustedIssuer": True}):
+        resp = await post(client, "/credentials/verify", {"verifiableCredential": signed_credential, "options": options})
+        answers[json.dumps(options)] = await resp.json()
+    assert [a["requiredChecks"] for a in answers.values()] == [
+        ["parse", "proof", "issuer_key", "validity", "status"],  # the service default: LER_REQUIRE_TRUSTED_ISSUER off
+        ["proof", "validity", "status"],  # a selection never drops the proof
+        ["parse", "proof", "issuer_key", "validity", "status", "issuer_trust"]]
+    assert all(len(a["checks"]) == 6 for a in answers.values())
+    trusted = answers['{"requireTrustedIssuer": true}']
+    assert trusted["verified"] is False and [e["check"] for e in trusted["errors"]] == ["issuer_trust"]
 
 
 @pytest.mark.parametrize("options, code, pointer", [

@@ -1,5 +1,6 @@
 """The service with REDIS_URL: checks on real arq workers, the Redis result cache, deadlines, Redis down,
-a worker killed mid-job, and cancelled requests never reading another request's Redis reply."""
+a worker killed mid-job, cancelled requests never reading another request's Redis reply, and bulk jobs in
+Redis (shared by front ends, read only by the key that created them)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from tests.did.test_did_web import did_doc
 from tests.fetch.local_server import LocalServer
 from tests.service.conftest import running, service_settings
 from tests.signing import new_key, sign_ldp
+from tests.service.test_jobs import api_keys
 from tests.workers.conftest import WorkerProcess, arq_client, cleanup, new_queue
 from verifier.keys.multikey import multikey_from_public_key
 from verifier.service import appkeys as K
@@ -161,3 +163,23 @@ async def test_bulk_job_results_live_in_redis(worker, queue, module_dir, signed_
                 break
             await asyncio.sleep(0.02)
         assert job["progress"] == {"total": 2, "done": 2, "verified": 2}
+
+
+async def test_bulk_job_in_redis_is_read_only_by_its_key(redis_ready, tmp_path, signed_credential):
+    """Ownership is stored with the job in Redis: another front end applies it the same way."""
+    queue = new_queue()
+    try:
+        async with arq_client(tmp_path, queue, rate_limit_per_s=0) as first, \
+                arq_client(tmp_path, queue, rate_limit_per_s=0) as second:
+            keys = await api_keys(tmp_path, ("alice", "verify"), ("bob", "verify"), ("ops", "admin"))
+            first.server.app[K.AUTH].forget()
+            second.server.app[K.AUTH].forget()
+            resp = await first.post("/verifications", json={"verifiableCredential": signed_credential},
+                                    headers=keys["alice"])
+            assert resp.status == 202
+            location = resp.headers["Location"]
+            assert (await second.get(location, headers=keys["alice"])).status == 200
+            assert (await second.get(location, headers=keys["bob"])).status == 404
+            assert (await second.get(location, headers=keys["ops"])).status == 200
+    finally:
+        cleanup(queue)

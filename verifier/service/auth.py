@@ -4,7 +4,8 @@
 ``ler-verifier keys create --role verify|admin``, stored hashed; an ``admin`` key may verify too).
 While no live key exists at all, the verify routes are open (the service warns at start-up); once one
 exists, every verify request needs one. Admin routes are always closed without an admin key (the
-admin sub-application checks that itself).
+admin sub-application checks that itself). ``GET /metrics`` is open while no key exists and needs an
+admin key once one does (unless ``LER_METRICS_PUBLIC``).
 
 Rate limit: a token bucket per key (``rate_limit_per_s`` refill, ``rate_limit_burst`` capacity) in this
 process; over it -> 429 with ``Retry-After`` in whole seconds (RFC 9110 §10.2.3).
@@ -96,15 +97,17 @@ class Authenticator:
         """Re-read whether keys exist on the next request."""
         self._checked_at = float("-inf")
 
-    async def require(self, request: web.Request, role: str) -> ApiKey | None:
+    async def require(self, request: web.Request, role: str, *, open_without_keys: bool | None = None) -> ApiKey | None:
         """Authenticate ``request`` for ``role``.
 
-        :returns: the key, or None on an open verify route (no key configured, none sent).
+        :param open_without_keys: the route is open while no key is configured (default: verify routes are).
+        :returns: the key, or None on an open route (no key configured, none sent).
         :raises ProblemError: 401 no or unknown key, 403 wrong role, 429 over the rate limit.
         """
         token = bearer_token(request)
         if token is None:
-            if role == "verify" and not await self.keys_configured():
+            opens = role == "verify" if open_without_keys is None else open_without_keys
+            if opens and not await self.keys_configured():
                 return None
             raise ProblemError(401, f"send Authorization: Bearer <{role} API key>", headers={"WWW-Authenticate": _REALM},
                                errors=[FieldProblem("Authorization", "missing bearer token")])

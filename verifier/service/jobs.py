@@ -6,6 +6,10 @@ routes, so their checks go to the workers when Redis is configured) and records 
 comes. ``GET /verifications/{id}`` reads progress and results from the store: in process when embedded,
 in Redis otherwise (any front end answers; kept ``LER_JOB_RESULT_TTL_S``).
 
+Ownership: a job records the id of the API key that created it; only that key, or an admin key, reads
+it (any other key gets the same 404 as for an unknown id, so ids reveal nothing). In open mode (no key
+configured, so the request carries none) every job is readable, as every route is open.
+
 Callbacks: when a job finishes and has a ``callback_url``, the service POSTs the finished job document
 there, signed: ``X-LER-Signature: sha256=<hex HMAC-SHA256 of the exact body with LER_CALLBACK_SECRET>``,
 with ``X-LER-Delivery: <job id>`` as the idempotency key (the same on every retry, so a receiver can
@@ -28,6 +32,8 @@ from typing import Any
 
 import aiohttp
 from yarl import URL
+
+from trust_registry import ApiKey
 
 from verifier.errors import FetchError, InputError
 from verifier.fetch import _CheckingResolver, check_url  # the project's outbound rules (DESIGN.md "Security")
@@ -107,6 +113,17 @@ class RedisJobStore:
         return json.loads(raw), {int(k): json.loads(v) for k, v in items.items()}
 
 
+def may_read(reader: ApiKey | None, owner: str | None) -> bool:
+    """True when ``reader`` may see a job created by the key ``owner``.
+
+    :param reader: the request's key; None only in open mode (no key configured), where all is readable.
+    :param owner: the creating key's id, or None for a job created in open mode (then admin keys only).
+    """
+    if reader is None:
+        return True
+    return reader.allows("admin") or (owner is not None and reader.id == owner)
+
+
 def check_callback_url(url: str, settings: Settings) -> None:
     """:raises FetchError: the URL breaks the outbound rules (https, public address, no user info)."""
     check_url(url, allow_insecure_loopback=settings.allow_insecure_loopback)
@@ -139,12 +156,17 @@ class JobRunner:
         if self._session is not None:
             await self._session.close()
 
-    async def submit(self, requests: list[VerifyRequest | InputError], callback_url: str | None) -> str:
-        """Record a job and start it; returns the job id."""
+    async def submit(self, requests: list[VerifyRequest | InputError], callback_url: str | None, *,
+                     owner: ApiKey | None = None) -> str:
+        """Record a job and start it; returns the job id.
+
+        :param owner: the API key creating the job (None in open mode); only it (or an admin key) reads it.
+        """
         job_id = secrets.token_hex(12)
         meta = {"id": job_id, "status": "running", "created": utc_now_text(), "finished": None,
                 "total": len(requests), "done": 0, "verified": 0,
-                "callback": {"url": callback_url, "state": "pending", "attempts": 0} if callback_url else None}
+                "callback": {"url": callback_url, "state": "pending", "attempts": 0} if callback_url else None,
+                "owner": owner.id if owner is not None else None}
         await self.store.create(job_id, meta)
         self.metrics.async_jobs.labels("accepted").inc()
         task = asyncio.create_task(self._run(job_id, requests, callback_url), name=f"ler-job-{job_id}")
@@ -152,12 +174,26 @@ class JobRunner:
         task.add_done_callback(self._tasks.discard)
         return job_id
 
-    async def document(self, job_id: str) -> dict[str, Any] | None:
-        """The job as ``GET /verifications/{id}`` shows it, or None when unknown or expired."""
+    async def document_for(self, job_id: str, reader: ApiKey | None) -> dict[str, Any] | None:
+        """The job as ``GET /verifications/{id}`` shows it to ``reader``.
+
+        :param reader: the request's API key; None in open mode (no key configured: every job is readable).
+        :returns: None when the job is unknown, expired, or not ``reader``'s (another key's job is not
+            told apart from a missing one).
+        """
         found = await self.store.get(job_id)
-        if found is None:
+        if found is None or not may_read(reader, found[0].get("owner")):
             return None
-        meta, items = found
+        return self._render(*found)
+
+    async def document(self, job_id: str) -> dict[str, Any] | None:
+        """The job document whoever owns it (for its callback), or None when unknown or expired."""
+        found = await self.store.get(job_id)
+        return None if found is None else self._render(*found)
+
+    @staticmethod
+    def _render(meta: dict[str, Any], items: dict[int, Any]) -> dict[str, Any]:
+        meta.pop("owner", None)  # the creating key's id stays internal
         meta["progress"] = {"total": meta.pop("total"), "done": meta.pop("done"), "verified": meta.pop("verified")}
         meta["items"] = [items.get(i, {"index": i, "status": "pending"}) for i in range(meta["progress"]["total"])]
         return meta

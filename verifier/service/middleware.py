@@ -5,6 +5,17 @@
   the request id, never a traceback. A successful registry write through ``/admin`` refreshes the
   registry version used in cache keys at once.
 * :func:`problem_middleware` (inner): the request timeout, and domain errors mapped by class to 4xx/503.
+
+Not every error reaches them: what aiohttp's HTTP parser refuses before a request exists (a malformed
+request line or header, ``Content-Length: 99999999999999999999``, a ``br``/``zstd`` body without its
+decoder, a deflate body whose end is cut off when it arrives with its headers) is answered by aiohttp
+itself with a plain-text 400 and ``Connection: close``. (A cut-off deflate body arriving after its
+headers never ends for the handler reading it: aiohttp reports that error as a new message, not on the
+body, so the request timeout answers 503.) aiohttp 3.14 offers no supported hook to render
+those (the error handler is ``RequestHandler.handle_error``, an undocumented method of a class the
+``Server`` hard-codes, reached only by overriding the private ``AppRunner._make_server``; upstream
+aio-libs/aiohttp#3287 is open), so they stay aiohttp's. A body that fails to decode *while the handler
+reads it* is ours: :func:`verifier.service.requests.read_body` answers 400 ProblemDetails.
 """
 
 from __future__ import annotations

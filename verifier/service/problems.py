@@ -46,16 +46,20 @@ class ProblemError(Exception):
     :param code: problem code from :mod:`verifier.constants`; default by status.
     :param errors: the bad fields.
     :param headers: extra response headers (``Retry-After``, ``WWW-Authenticate``).
+    :param close: answer with ``Connection: close`` and end the connection (the request body could not
+        be read to its end, so nothing after it on the connection can be parsed).
     """
 
     def __init__(self, status: int, detail: str, *, code: str | None = None,
-                 errors: list[FieldProblem] | None = None, headers: dict[str, str] | None = None):
+                 errors: list[FieldProblem] | None = None, headers: dict[str, str] | None = None,
+                 close: bool = False):
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.code = code or STATUS_CODES.get(status, C.PROBLEM_INVALID_REQUEST)
         self.errors = errors or []
         self.headers = headers or {}
+        self.close = close
 
 
 def problem_body(status: int, code: str, detail: str, *, request_id: str | None,
@@ -79,5 +83,8 @@ def problem_response(status: int, code: str, detail: str, *, request_id: str | N
 
 def from_error(err: ProblemError, request_id: str | None) -> web.Response:
     """Render a :class:`ProblemError`."""
-    return problem_response(err.status, err.code, err.detail, request_id=request_id, errors=err.errors,
-                            headers=err.headers)
+    response = problem_response(err.status, err.code, err.detail, request_id=request_id, errors=err.errors,
+                                headers=err.headers)
+    if err.close:
+        response.force_close()
+    return response

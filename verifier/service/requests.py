@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from aiohttp import web
+from aiohttp.http_exceptions import ContentEncodingError, HttpProcessingError
 
 from verifier import constants as C
 from verifier.errors import InputError
@@ -26,25 +27,78 @@ KNOWN_OPTIONS = ("checks", "challenge", "domain", "requireTrustedIssuer")
 _WRAPPER_BYTES = 64 * 1024  # room for the request wrapper and options around the document
 
 
+#: content codings aiohttp decodes before the body reaches us (``br``/``zstd`` only with their libraries;
+#: without them aiohttp refuses the request itself). Any other coding would reach us still encoded.
+DECODED_CODINGS = frozenset({"gzip", "deflate", "br", "zstd"})
+ACCEPT_ENCODING = "gzip, deflate"
+
+
+def check_content_coding(request: web.Request) -> None:
+    """Refuse a ``Content-Encoding`` the body would reach us still encoded in (RFC 9110 §15.5.16).
+
+    aiohttp decodes exactly one coding named alone (case-insensitive); ``identity`` is no coding.
+
+    :raises ProblemError: 415 with ``Accept-Encoding`` naming the codings accepted.
+    """
+    values = request.headers.getall("Content-Encoding", [])
+    coding = ",".join(values).strip().lower()
+    if coding in ("", "identity") or (len(values) == 1 and coding in DECODED_CODINGS):
+        return
+    raise ProblemError(415, f"Content-Encoding {', '.join(values)!r} is not supported; send the body "
+                       f"uncompressed or with one of: {ACCEPT_ENCODING}",
+                       errors=[FieldProblem("Content-Encoding", "unsupported content coding")],
+                       headers={"Accept-Encoding": ACCEPT_ENCODING})
+
+
+def unreadable_body(request: web.Request, exc: web.RequestPayloadError) -> ProblemError:
+    """The 400 for a body aiohttp could not deliver: a corrupt or truncated compressed body, a broken
+    chunked encoding, or fewer bytes than ``Content-Length`` declared.
+
+    The rest of such a body cannot be read, so the request's stream is ended here (its lingering
+    drain after the answer would only raise the same error again, logged as unhandled) and the
+    connection is closed after the answer.
+    """
+    request.content.feed_eof()
+    cause = exc.__cause__
+    if isinstance(cause, ContentEncodingError):
+        coding = request.headers.get("Content-Encoding", "").strip()
+        detail = (f"the request body cannot be decoded as Content-Encoding: {coding}: it is not {coding} "
+                  "data, or it is corrupt or truncated")
+        return ProblemError(400, detail, errors=[FieldProblem("Content-Encoding", f"the body is not valid {coding}")],
+                            close=True)
+    reason = cause.message if isinstance(cause, HttpProcessingError) and cause.message else type(cause or exc).__name__
+    return ProblemError(400, f"the request body could not be read: {reason}",
+                        errors=[FieldProblem("", "unreadable body")], close=True)
+
+
 async def read_body(request: web.Request, max_bytes: int) -> bytes:
-    """The request body, refused with 413 beyond ``max_bytes`` (declared or actual size)."""
+    """The request body (decoded from its ``Content-Encoding``), within ``max_bytes``.
+
+    :raises ProblemError: 413 beyond ``max_bytes`` (declared size, or decoded bytes: a compression bomb
+        stops at the cap), 415 an unsupported content coding, 400 a body that cannot be read or decoded.
+    """
+    check_content_coding(request)
     too_large = ProblemError(413, f"the request body is larger than the limit of {max_bytes} bytes",
                              errors=[FieldProblem("", f"larger than {max_bytes} bytes")])
     if request.content_length is not None and request.content_length > max_bytes:
         raise too_large
     chunks, size = [], 0
-    async for chunk in request.content.iter_chunked(65536):
-        size += len(chunk)
-        if size > max_bytes:
-            raise too_large
-        chunks.append(chunk)
+    try:
+        async for chunk in request.content.iter_chunked(65536):
+            size += len(chunk)
+            if size > max_bytes:
+                raise too_large
+            chunks.append(chunk)
+    except web.RequestPayloadError as exc:
+        raise unreadable_body(request, exc) from exc
     return b"".join(chunks)
 
 
 async def read_json(request: web.Request, settings: Settings, *, max_bytes: int | None = None) -> Any:
     """Read and decode a JSON body within the body-size and nesting limits (``max_bytes`` overrides the size).
 
-    :raises ProblemError: 415 not a JSON media type, 413 too large, 400 not JSON or too deep.
+    :raises ProblemError: 415 not a JSON media type or an unsupported content coding, 413 too large,
+        400 unreadable, not JSON or too deep.
     """
     media = request.content_type.lower()
     if request.body_exists and media not in ("application/json", "application/octet-stream") \
@@ -58,7 +112,11 @@ async def read_json(request: web.Request, settings: Settings, *, max_bytes: int 
     try:
         return loads_limited(raw, max_bytes=limit, max_depth=settings.max_json_depth + 4, what="the request body")
     except InputError as exc:
-        raise ProblemError(400, exc.detail, code=C.PROBLEM_PARSING_ERROR, errors=[FieldProblem("", exc.detail)]) from exc
+        detail = exc.detail
+        coding = request.headers.get("Content-Encoding", "").strip()
+        if coding and coding.lower() != "identity":  # a truncated gzip body decodes to cut-off JSON
+            detail += f" (as decoded from Content-Encoding: {coding}; is the compressed body complete?)"
+        raise ProblemError(400, detail, code=C.PROBLEM_PARSING_ERROR, errors=[FieldProblem("", exc.detail)]) from exc
 
 
 def _options(raw: Any, settings: Settings, kind: str) -> VerifyOptions:

@@ -57,17 +57,21 @@ async def create_job(request: web.Request) -> web.Response:
             requests.append(verify_request(item, kind=item_kind(item), settings=settings))
         except ProblemError as err:
             raise _prefixed(err, where) from None
-    job_id = await request.config_dict[K.JOBS].submit(requests, callback)
+    job_id = await request.config_dict[K.JOBS].submit(requests, callback, owner=request[K.API_KEY])
     location = str(request.app.router["verification"].url_for(job_id=job_id))
     return web.json_response({"id": job_id, "status": "running", "progress": {"total": len(requests), "done": 0}},
                              status=202, headers={"Location": location})
 
 
 async def get_job(request: web.Request) -> web.Response:
-    """The job: status, progress and each item's result (pending ones say so)."""
-    request[K.API_KEY] = await request.config_dict[K.AUTH].require(request, "verify")
+    """The job: status, progress and each item's result (pending ones say so).
+
+    Only the key that created the job, or an admin key, reads it (all jobs in open mode); another key's
+    job answers the same 404 as an unknown id.
+    """
+    key = request[K.API_KEY] = await request.config_dict[K.AUTH].require(request, "verify")
     job_id = request.match_info["job_id"]
-    document = await request.config_dict[K.JOBS].document(job_id)
+    document = await request.config_dict[K.JOBS].document_for(job_id, key)
     if document is None:
         raise ProblemError(404, f"no verification job {job_id!r} (unknown, or its results expired)")
     return web.Response(text=json.dumps(document, ensure_ascii=False), content_type="application/json")

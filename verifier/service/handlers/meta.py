@@ -24,6 +24,12 @@ async def openapi(_request: web.Request) -> web.Response:
 
 
 async def metrics(request: web.Request) -> web.Response:
-    """Prometheus text exposition format 0.0.4."""
+    """Prometheus text exposition format 0.0.4.
+
+    Open while no API key is configured (like the verify routes) or with ``LER_METRICS_PUBLIC``;
+    otherwise an admin key is required (scrape with ``authorization: {credentials: <key>}``).
+    """
+    if not request.config_dict[K.SETTINGS].metrics_public:
+        request[K.API_KEY] = await request.config_dict[K.AUTH].require(request, "admin", open_without_keys=True)
     body = await request.config_dict[K.METRICS].render()
     return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})
