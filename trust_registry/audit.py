@@ -16,7 +16,8 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from trust_registry.codec import format_dt
-from trust_registry.errors import PreconditionFailed
+from trust_registry.errors import FieldError, InvalidInput, PreconditionFailed
+from trust_registry.model import MAX_AUDIT_ID
 from trust_registry.schema import audit_log, registry_meta
 
 
@@ -110,10 +111,14 @@ async def list_audit(conn: AsyncConnection, *, limit: int = 50, before_id: int |
     """Newest first, keyset-paged.
 
     :param limit: at most this many rows (1..1000).
-    :param before_id: only rows with a smaller id (the ``id`` of the last row of the previous page).
+    :param before_id: only rows with a smaller id (the ``id`` of the last row of the previous page),
+        1..:data:`trust_registry.model.MAX_AUDIT_ID`.
     :param entity: filter by entity kind. :param entity_id: filter by entity key. :param actor: by actor.
     :returns: the entries.
+    :raises InvalidInput: ``before_id`` out of range (query parameter ``before``).
     """
+    if before_id is not None and not 1 <= before_id <= MAX_AUDIT_ID:
+        raise InvalidInput(FieldError("before", f"before must be an integer from 1 to {MAX_AUDIT_ID}", "query"))
     conds = []
     if before_id is not None:
         conds.append(audit_log.c.id < before_id)

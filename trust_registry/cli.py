@@ -3,7 +3,9 @@
 Attach with ``main.add_command(registry_group, "registry")`` and ``main.add_command(keys_group, "keys")``.
 The database comes from ``--database-url`` / ``LER_DATABASE_URL`` / ``--data-dir`` / ``LER_DATA_DIR``
 (:func:`trust_registry.db.default_database_url`); the schema is migrated on first use. Input errors
-exit 2 with a one-line message, an unreachable database exits 1; never a traceback.
+exit 2 with a one-line message (a malformed or unsupported database URL too), an unreachable database
+exits 1; never a traceback, never SQL text. Integer options are bounded (:data:`trust_registry.model.MAX_OFFSET`,
+``MAX_AUDIT_ID``, ``PRIORITY_RANGE``).
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ import sys
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from trust_registry import audit
 from trust_registry.codec import format_dt, issuer_from_json, issuer_to_json, registry_to_json
-from trust_registry.db import create_engine, default_database_url
+from trust_registry.db import create_engine, default_database_url, describe_error
 from trust_registry.errors import ConfigError, Conflict, InvalidInput, NotFound, PreconditionFailed, RegistryError
 from trust_registry.exchange import MODES, apply_import
 from trust_registry.formats import FORMATS, export_as, parse_import
@@ -26,8 +29,9 @@ from trust_registry.identifiers import find_identifiers, set_identifier_status, 
 from trust_registry.issuers import create_issuer, delete_issuer, get_issuer, list_issuers, set_issuer_status
 from trust_registry.keys import ROLES, create_key, list_keys, revoke_key
 from trust_registry.migrate import migrate_engine
-from trust_registry.model import MATCH_DID_WEB_HOST, STATUSES, Identifier, Registry
-from trust_registry.schemas import ISSUER_CREATE, validate
+from trust_registry.model import (MATCH_DID_WEB_HOST, MAX_AUDIT_ID, MAX_OFFSET, PRIORITY_RANGE, STATUSES, Identifier,
+                                  Registry)
+from trust_registry.schemas import ISSUER_CREATE, REGISTRY_CREATE, validate
 from trust_registry.registries import create_registry, get_registry, list_registries
 
 _URL_KEY = "trust_registry.database_url"
@@ -67,8 +71,17 @@ def _actor() -> str:
         return "cli"
 
 
-def _run(write: bool, fn):
-    """Run ``fn(conn)`` in a transaction (``write``) or a read-only connection; map errors to click's."""
+class _BadSetting(click.ClickException):
+    """A one-line error that exits 2 (a setting such as the database URL, not the command's usage)."""
+
+    exit_code = 2
+
+
+def _run(write: bool, fn, options: dict | None = None):
+    """Run ``fn(conn)`` in a transaction (``write``) or a read-only connection; map errors to click's.
+
+    :param options: field name -> command-line option, to name the option of a bad field.
+    """
     url = click.get_current_context().meta[_URL_KEY]
 
     async def main():
@@ -86,13 +99,17 @@ def _run(write: bool, fn):
     try:
         return asyncio.run(main())
     except InvalidInput as exc:
-        raise click.UsageError(_field_errors(exc)) from None
-    except (NotFound, Conflict, PreconditionFailed, ConfigError) as exc:
+        raise click.UsageError(_field_errors(exc, options)) from None
+    except ConfigError as exc:
+        raise _BadSetting(exc.detail) from None
+    except (NotFound, Conflict, PreconditionFailed) as exc:
         raise click.UsageError(exc.detail) from None
     except RegistryError as exc:
         raise click.ClickException(exc.detail) from None
+    except (SQLAlchemyError, OSError) as exc:  # described by class and driver message, never the SQL
+        raise click.ClickException(f"trust registry database error: {describe_error(exc)}") from None
     except Exception as exc:  # noqa: BLE001 - never a traceback on the command line
-        raise click.ClickException(f"unexpected error: {type(exc).__name__}: {str(exc)[:300]}") from None
+        raise click.ClickException(f"unexpected error ({type(exc).__name__}); please report it") from None
 
 
 OPTION_NAMES = {"name": "NAME", "id": "--id", "registry": "--registry", "identifiers": "--identifier",
@@ -100,8 +117,11 @@ OPTION_NAMES = {"name": "NAME", "id": "--id", "registry": "--registry", "identif
                 "logo_url": "--logo-url"}
 
 
-def _field_errors(exc: InvalidInput, options: dict | None = None) -> str:
-    """One line naming each bad field (as its command-line option when ``options`` maps it)."""
+def _field_errors(exc: InvalidInput, options: dict | None = None, *, hosts_from: int | None = None) -> str:
+    """One line naming each bad field (as its command-line option when ``options`` maps it).
+
+    :param hosts_from: index of the first identifier that came from ``--did-web-host`` (``add``).
+    """
     leaves = {"valid_from": "--valid-from", "valid_until": "--valid-until"}
     parts = []
     for e in exc.errors[:10]:
@@ -109,6 +129,9 @@ def _field_errors(exc: InvalidInput, options: dict | None = None) -> str:
         label = e.pointer or "input"
         if options is not None:
             label = leaves.get(steps[-1]) if steps[0] == "identifiers" and len(steps) == 3 else None
+            if label is None and steps[0] == "identifiers" and len(steps) > 1 and steps[1].isdigit() \
+                    and hosts_from is not None and int(steps[1]) >= hosts_from:
+                label = "--did-web-host"
             label = label or options.get(steps[0], f"--{steps[0].replace('_', '-')}")
         parts.append(f"{label}: {e.detail}")
     return "; ".join(parts)
@@ -159,11 +182,11 @@ def add_command(name, idents, hosts, issuer_id, registry, legal_name, homepage, 
         validate(body, ISSUER_CREATE)
         issuer = issuer_from_json(body)
     except InvalidInput as exc:
-        raise click.UsageError(_field_errors(exc, OPTION_NAMES)) from None
+        raise click.UsageError(_field_errors(exc, OPTION_NAMES, hosts_from=len(idents))) from None
 
     async def run(conn):
         return await create_issuer(conn, issuer=issuer, actor=_actor())
-    stored = _run(True, run)
+    stored = _run(True, run, OPTION_NAMES)
     if as_json:
         _echo_json(issuer_to_json(stored))
     else:
@@ -176,7 +199,7 @@ def add_command(name, idents, hosts, issuer_id, registry, legal_name, homepage, 
 @click.option("--search", "-q", help="Case-insensitive text in id, name, legal name or identifiers.")
 @click.option("--status", type=click.Choice(STATUSES))
 @click.option("--limit", type=click.IntRange(1, 500), default=50, show_default=True)
-@click.option("--offset", type=click.IntRange(0), default=0)
+@click.option("--offset", type=click.IntRange(0, MAX_OFFSET), default=0, help="Issuers to skip (paging).")
 @click.option("--json", "as_json", is_flag=True)
 def list_command(registry, search, status, limit, offset, as_json):
     """List issuers."""
@@ -318,7 +341,7 @@ def export_command(fmt, registry, output):
 
 @registry_group.command("audit")
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
-@click.option("--before", type=click.IntRange(1), help="Entries older than this audit id (paging).")
+@click.option("--before", type=click.IntRange(1, MAX_AUDIT_ID), help="Entries older than this audit id (paging).")
 @click.option("--entity", type=click.Choice(["registry", "issuer", "identifier", "api_key"]))
 @click.option("--entity-id")
 @click.option("--json", "as_json", is_flag=True)
@@ -338,17 +361,27 @@ def audit_command(limit, before, entity, entity_id, as_json):
 
 @registry_group.command("sources")
 @click.option("--add", "add_name", metavar="NAME", help="Create a registry (source) with this name.")
-@click.option("--priority", type=int, default=100, show_default=True, help="Smaller is consulted first.")
+@click.option("--priority", type=click.IntRange(*PRIORITY_RANGE), default=100, show_default=True,
+              help="Smaller is consulted first.")
 @click.option("--authority-id", help="Its TRQP authority id (DID or URL).")
 @click.option("--description")
 def sources_command(add_name, priority, authority_id, description):
     """List the registries (sources) by priority, or add one."""
+    options = {"name": "--add", "priority": "--priority", "authority_id": "--authority-id",
+               "description": "--description"}
+    if add_name:
+        body = {"name": add_name, "priority": priority, "authority_id": authority_id, "description": description}
+        try:
+            validate({k: v for k, v in body.items() if v is not None}, REGISTRY_CREATE)
+        except InvalidInput as exc:
+            raise click.UsageError(_field_errors(exc, options)) from None
+
     async def run(conn):
         if add_name:
             reg = Registry(name=add_name, priority=priority, authority_id=authority_id, description=description)
             await create_registry(conn, registry=reg, actor=_actor())
         return await list_registries(conn)
-    for r in _run(bool(add_name), run):
+    for r in _run(bool(add_name), run, options):
         data = registry_to_json(r)
         click.echo(f"{data['name']}  priority {data['priority']}" + (f"  {data['authority_id']}" if r.authority_id else "")
                    + (f"  {data['description']}" if r.description else ""))

@@ -13,7 +13,7 @@ from typing import Any
 
 from trust_registry.errors import FieldError, InvalidInput
 from trust_registry.model import (DEFAULT_REGISTRY, ISSUER_FIELDS, Authorization, Identifier, Issuer, Registry,
-                                  issuer_problems)
+                                  issuer_problems, registry_problems)
 
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
@@ -90,12 +90,19 @@ def issuer_to_json(issuer: Issuer, *, revision: bool = True) -> dict:
 
 
 def registry_from_json(data: dict, pointer: str = "", *, keep_meta: bool = False) -> Registry:
-    """:raises InvalidInput: a bad time."""
+    """:raises InvalidInput: a bad time or ``authority_id``."""
     errors: list[FieldError] = []
     times = _times(data, pointer, ("created_at", "updated_at") if keep_meta else (), errors)
     _raise(errors)
-    return Registry(name=data["name"], priority=data.get("priority", 100), description=data.get("description"),
-                    authority_id=data.get("authority_id"), **times)
+    registry = Registry(name=data["name"], priority=whole(data.get("priority", 100)),
+                        description=data.get("description"), authority_id=data.get("authority_id"), **times)
+    check_registry(registry, pointer)
+    return registry
+
+
+def whole(value):
+    """:returns: an integral JSON number as an ``int`` (JSON Schema counts ``1.0`` as an integer), else ``value``."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def authorization_from_json(data: dict, pointer: str, errors: list[FieldError]) -> Authorization:
@@ -177,9 +184,14 @@ def identifier_changes_from_json(data: dict, pointer: str = "") -> dict:
     return changes
 
 
-def check_issuer(issuer: Issuer, pointer: str = "") -> None:
+def check_issuer(issuer: Issuer, pointer: str = "", *, check_syntax: bool = True) -> None:
     """:raises InvalidInput: the semantic problems of :func:`trust_registry.model.issuer_problems`."""
-    _raise([FieldError(p, d) for p, d in issuer_problems(issuer, pointer)])
+    _raise([FieldError(p, d) for p, d in issuer_problems(issuer, pointer, check_syntax=check_syntax)])
+
+
+def check_registry(registry: Registry, pointer: str = "") -> None:
+    """:raises InvalidInput: the problems of :func:`trust_registry.model.registry_problems`."""
+    _raise([FieldError(p, d) for p, d in registry_problems(registry, pointer)])
 
 
 def _times(data: dict, pointer: str, names, errors: list[FieldError]) -> dict:

@@ -10,6 +10,12 @@ Cells holding several values separate them with spaces:
 * ``verification_methods``: verification method ids.
 
 Errors point at ``/rows/<n>/<column>`` (``n`` counts data rows from 0; the detail names the line).
+
+Spreadsheet formula injection (OWASP "CSV Injection"): the export prefixes a single quote to every cell
+that a spreadsheet could read as a formula, i.e. that starts with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return, and also to a cell that already starts with quotes followed by one of those, so that
+the import can remove exactly one leading quote from every cell of the form ``'+[=+-@\t\r]...``:
+``import(export(x)) == x`` for every value (:func:`neutralize_cell`, :func:`restore_cell`).
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import uuid
 from collections.abc import Sequence
 
@@ -34,6 +41,20 @@ IDENTIFIER_COLUMNS = ("identifier", "match", "verification_methods", "valid_from
                       "identifier_status", "identifier_status_reason")
 COLUMNS = ISSUER_COLUMNS + IDENTIFIER_COLUMNS
 _NAMESPACE = uuid.UUID("0c6f5f3e-8d0a-4a55-b9e2-2f8d7e0e9b41")
+FORMULA_STARTS = "=+-@\t\r"
+_NEEDS_QUOTE = re.compile(r"'*[=+\-@\t\r]")
+_QUOTED = re.compile(r"'+[=+\-@\t\r]")
+
+
+def neutralize_cell(value: str) -> str:
+    """:returns: ``value`` with a ``'`` prefixed when a spreadsheet could take it for a formula (it starts
+    with one of :data:`FORMULA_STARTS`, possibly after quotes); otherwise ``value`` unchanged."""
+    return "'" + value if _NEEDS_QUOTE.match(value) else value
+
+
+def restore_cell(cell: str) -> str:
+    """The inverse of :func:`neutralize_cell`: drop one leading ``'`` before ``'*[=+-@\\t\\r]``."""
+    return cell[1:] if _QUOTED.match(cell) else cell
 
 
 def parse_csv(text: str, *, default_registry: str = DEFAULT_REGISTRY) -> ImportDocument:
@@ -53,7 +74,7 @@ def parse_csv(text: str, *, default_registry: str = DEFAULT_REGISTRY) -> ImportD
         for n, row in enumerate(reader):
             if "\x00extra" in row:
                 raise InvalidInput(FieldError(f"/rows/{n}", f"line {reader.line_num}: more cells than columns"))
-            row = {k: (v or "").strip() for k, v in row.items()}
+            row = {k: restore_cell((v or "").strip()) for k, v in row.items()}
             registry = row.get("registry") or default_registry
             key = row.get("issuer_id") or str(uuid.uuid5(_NAMESPACE, f"{registry}\n{row.get('name', '')}"))
             groups.setdefault(key, []).append((n, {**row, "registry": registry, "issuer_id": key}))
@@ -72,10 +93,10 @@ def parse_csv(text: str, *, default_registry: str = DEFAULT_REGISTRY) -> ImportD
 
 
 def export_csv(issuers: Sequence[Issuer]) -> str:
-    """:returns: CSV text with a header row of :data:`COLUMNS`, issuers in the order given."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
-    writer.writeheader()
+    """:returns: CSV text (RFC 4180 quoting, ``\\n`` line ends) with a header row of :data:`COLUMNS`,
+    issuers in the order given; cells a spreadsheet could take for a formula are neutralised
+    (:func:`neutralize_cell`)."""
+    lines = [_csv_line(COLUMNS)]
     for issuer in issuers:
         base = {"registry": issuer.registry, "issuer_id": issuer.id, "name": issuer.name,
                 "legal_name": issuer.legal_name, "homepage": issuer.homepage, "logo_url": issuer.logo_url,
@@ -90,8 +111,19 @@ def export_csv(issuers: Sequence[Issuer]) -> str:
                            verification_methods=" ".join(ident.verification_methods),
                            valid_from=format_dt(ident.valid_from), valid_until=format_dt(ident.valid_until),
                            identifier_status=ident.status, identifier_status_reason=ident.status_reason)
-            writer.writerow({k: "" if v is None else v for k, v in row.items()})
-    return out.getvalue()
+            lines.append(_csv_line(neutralize_cell(row.get(c) or "") for c in COLUMNS))
+    return "".join(lines)
+
+
+def _csv_line(cells) -> str:
+    # The csv module quotes only the line terminator's characters, so a lone CR inside a cell would end
+    # the row when read back; quote every cell holding a delimiter, quote, CR or LF (RFC 4180 §2).
+    out = []
+    for cell in cells:
+        if any(c in cell for c in ',"\r\n'):
+            cell = '"' + cell.replace('"', '""') + '"'
+        out.append(cell)
+    return ",".join(out) + "\n"
 
 
 def _issuer(rows: list[tuple[int, dict]]) -> Issuer:
@@ -142,8 +174,8 @@ def _identifier(n: int, row: dict, errors: list[FieldError]) -> tuple[Identifier
             except InvalidInput as exc:
                 errors.extend(exc.errors)
     value = row["identifier"]
-    if any(c.isspace() for c in value) or len(value) > 4096:
-        errors.append(FieldError(f"/rows/{n}/identifier", "identifier must be one token of at most 4096 characters"))
+    if len(value) > 4096:  # its syntax (DID or http(s) URL) is checked with the issuer, once
+        errors.append(FieldError(f"/rows/{n}/identifier", "identifier must be at most 4096 characters"))
     return Identifier(value=value, match=row.get("match") or "exact",
                       verification_methods=tuple(row.get("verification_methods", "").split()),
                       status=row.get("identifier_status") or "active",

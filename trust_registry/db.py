@@ -8,21 +8,23 @@ SQLite file ``registry.sqlite3`` in ``LER_DATA_DIR``, itself defaulting to the u
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import platformdirs
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from trust_registry.errors import ConfigError
+from trust_registry.errors import ConfigError, RegistryUnavailable
 
 APP_NAME = "ler-verifier"
 SQLITE_FILE_NAME = "registry.sqlite3"
 ENV_DATABASE_URL = "LER_DATABASE_URL"
 ENV_DATA_DIR = "LER_DATA_DIR"
 
+_EXAMPLES = "use sqlite:///PATH or postgresql://USER@HOST/DB"
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg", "postgres": "postgresql+asyncpg"}
 
 
@@ -48,19 +50,24 @@ def async_url(url: str) -> str:
     ``sqlite:///f`` -> ``sqlite+aiosqlite:///f``; ``postgresql://...`` / ``postgres://...`` ->
     ``postgresql+asyncpg://...``; URLs already naming those drivers are returned unchanged.
 
-    :raises ConfigError: unparseable URL, or a backend/driver other than SQLite/aiosqlite or
-        PostgreSQL/asyncpg.
+    :raises ConfigError: unparseable URL (or a port outside 1..65535), or a backend/driver other than
+        SQLite/aiosqlite or PostgreSQL/asyncpg. The message names ``LER_DATABASE_URL`` and the value
+        (password hidden).
     """
+    if not isinstance(url, str) or not url.strip():
+        raise ConfigError(f"{ENV_DATABASE_URL}: the database URL is empty; {_EXAMPLES}")
     try:
         parsed = make_url(url)
+        port = parsed.port
     except (ArgumentError, ValueError, TypeError) as exc:
-        raise ConfigError(f"{ENV_DATABASE_URL}: cannot parse database URL {_redact(url)!r}") from exc
+        raise ConfigError(f"{ENV_DATABASE_URL}: cannot parse database URL {redact_url(url)!r}; {_EXAMPLES}") from exc
     backend, _, driver = parsed.drivername.partition("+")
     wanted = _ASYNC_DRIVERS.get(backend)
     if wanted is None or (driver and f"{backend}+{driver}" != wanted):
         raise ConfigError(
-            f"{ENV_DATABASE_URL}: unsupported database {parsed.drivername!r} in {_redact(url)!r}; "
-            "use sqlite:///PATH or postgresql://USER@HOST/DB")
+            f"{ENV_DATABASE_URL}: unsupported database {parsed.drivername!r} in {redact_url(url)!r}; {_EXAMPLES}")
+    if port is not None and not 0 < port <= 65535:
+        raise ConfigError(f"{ENV_DATABASE_URL}: port {port} in {redact_url(url)!r} is not in 1..65535")
     return parsed.set(drivername=wanted).render_as_string(hide_password=False)
 
 
@@ -73,16 +80,53 @@ def create_engine(url: str, *, connect_timeout_s: float = 5.0, echo: bool = Fals
     :param url: any URL accepted by :func:`async_url`.
     :param connect_timeout_s: seconds to wait for a connection (PostgreSQL) or a lock (SQLite).
     :raises ConfigError: see :func:`async_url`.
+    :raises RegistryUnavailable: the directory of the SQLite file cannot be created.
     """
     full = make_url(async_url(url))
     if full.get_backend_name() == "sqlite":
         if full.database and full.database != ":memory:" and not full.database.startswith("file:"):
-            Path(full.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(full.database).expanduser().parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise RegistryUnavailable(f"cannot create the directory {str(folder)!r} of the registry database: "
+                                          f"{exc.strerror or type(exc).__name__}") from exc
         engine = create_async_engine(full, echo=echo, connect_args={"timeout": connect_timeout_s})
         event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
         return engine
     return create_async_engine(full, echo=echo, connect_args={"timeout": connect_timeout_s},
                                pool_pre_ping=True)
+
+
+async def connect(engine: AsyncEngine) -> AsyncConnection:
+    """Open a connection (the caller closes it), telling a bad URL from an unreachable database.
+
+    :raises ConfigError: the driver refused a setting of the URL (e.g. an unknown query parameter).
+    :raises RegistryUnavailable: the database cannot be reached, refused the login, or does not exist.
+    """
+    url = redact_url(engine.url.render_as_string(hide_password=True))
+    try:
+        return await engine.connect().start()
+    except (TypeError, ValueError, OverflowError) as exc:  # raised by the driver's connect() for its arguments
+        raise ConfigError(f"{ENV_DATABASE_URL}: the database driver refused {url!r}: {_first_line(exc)}") from exc
+    except (SQLAlchemyError, OSError, TimeoutError) as exc:
+        raise RegistryUnavailable(f"cannot connect to the registry database {url!r}: {describe_error(exc)}") from exc
+
+
+def describe_error(exc: BaseException) -> str:
+    """:returns: ``ErrorClass: first line of its message`` for a database failure, never SQL text (a
+    :class:`DBAPIError` is described by the driver's own error, without SQLAlchemy's statement)."""
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        inner = exc.orig.__cause__ or exc.orig
+        return f"{type(inner).__name__}: {_first_line(inner)}"
+    if isinstance(exc, SQLAlchemyError):
+        return type(exc).__name__
+    return f"{type(exc).__name__}: {_first_line(exc)}" if str(exc) else type(exc).__name__
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0][:200] if lines else ""
 
 
 def is_postgresql(engine_or_conn) -> bool:
@@ -98,8 +142,11 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _redact(url: str) -> str:
+def redact_url(url: str, limit: int = 200) -> str:
+    """:returns: ``url`` for a message: the password replaced by ``***``, control characters escaped
+    (by the caller's ``!r``), cut after ``limit`` characters; works on unparseable text too."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 - only used to build a message about an unparseable URL
-        return "<unparseable>"
+        shown = make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an unparseable URL: hide anything between "user:" and "@"
+        shown = re.sub(r"(//[^/:@]*:)[^@/]*@", r"\1***@", str(url))
+    return shown[:limit] + ("..." if len(shown) > limit else "")

@@ -16,8 +16,10 @@ import uuid
 from collections.abc import Sequence
 
 from trust_registry.codec import format_dt
+from trust_registry.errors import FieldError, InvalidInput
 from trust_registry.exchange import ImportDocument
 from trust_registry.model import MATCH_EXACT, Identifier, Issuer
+from trust_registry.normalize import identifier_problem
 from trust_registry.schemas import DCC_LEGACY_DOCUMENT, pointer, validate
 
 FORMAT = "dcc-legacy"
@@ -34,9 +36,14 @@ def parse_dcc_legacy(data, *, registry: str) -> ImportDocument:
 
     :param data: the decoded JSON document.
     :param registry: target registry name (the import creates it, priority 100, if missing).
-    :raises InvalidInput: schema violations with JSON pointers such as ``/registry/did:key:z6Mk~1x/name``.
+    :raises InvalidInput: schema violations with JSON pointers such as ``/registry/did:key:z6Mk~1x/name``,
+        and keys that are not a DID or an http(s) URL (pointer ``/registry/<key>``).
     """
     validate(data, DCC_LEGACY_DOCUMENT)
+    errors = [FieldError(pointer(["registry", did]), problem) for did in data["registry"]
+              if (problem := identifier_problem(did))]
+    if errors:
+        raise InvalidInput(errors[:100])
     items, pointers = [], []
     for did, entry in data["registry"].items():
         items.append(Issuer(id=dcc_issuer_id(registry, did), registry=registry, name=entry["name"],

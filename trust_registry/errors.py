@@ -4,7 +4,8 @@
 
     RegistryError                base of everything below
     ├── RegistryUnavailable      the database cannot be read or written (-> indeterminate / HTTP 503)
-    ├── ConfigError              a database URL or setting we cannot use
+    ├── ConfigError              a database URL or setting we cannot use (the message names the setting,
+    │                            e.g. LER_DATABASE_URL, and the value with any password hidden)
     ├── InvalidInput             a value breaks a rule; carries one FieldError per bad field (-> 422)
     ├── NotFound                 no such registry / issuer / identifier / key (-> 404)
     ├── Conflict                 a duplicate id, identifier or name (-> 409)
@@ -58,7 +59,10 @@ class RegistryUnavailable(RegistryError):
 
 
 class ConfigError(RegistryError, ValueError):
-    """A database URL or registry setting that cannot be used."""
+    """A database URL or registry setting that cannot be used: malformed, an unsupported database, or a
+    setting the driver refuses. ``detail`` names the setting (``LER_DATABASE_URL``) and the bad value
+    (password hidden), e.g. ``LER_DATABASE_URL: unsupported database 'mysql' in 'mysql://x'; use ...``.
+    Not retryable: fix the setting. (An unreachable database is :class:`RegistryUnavailable`.)"""
 
 
 class InvalidInput(RegistryError, ValueError):

@@ -84,7 +84,8 @@ async def update_identifier(conn: AsyncConnection, *, identifier_id: str, change
     audit.check_revision("identifier", identifier_id, before.revision, expected_revision)
     now = audit.utc_now(now)
     after = replace(before, **changes, updated_at=now, revision=version)
-    _check(after)
+    _check(after, check_syntax=after.value != before.value
+           or after.verification_methods != before.verification_methods)
     if after.normalized != before.normalized:
         issuer = await get_issuer(conn, issuer_id=before.issuer_id)
         if any(i.normalized == after.normalized for i in issuer.identifiers if i.id != identifier_id):
@@ -125,7 +126,7 @@ async def delete_identifier(conn: AsyncConnection, *, identifier_id: str, actor:
     return before
 
 
-def _check(identifier: Identifier) -> None:
-    problems = identifier_problems(identifier, "")
+def _check(identifier: Identifier, *, check_syntax: bool = True) -> None:
+    problems = identifier_problems(identifier, "", check_syntax=check_syntax)
     if problems:
         raise InvalidInput([FieldError(p, d) for p, d in problems])

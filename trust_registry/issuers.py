@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from trust_registry import audit
 from trust_registry.codec import check_issuer, issuer_to_json
 from trust_registry.errors import Conflict, FieldError, InvalidInput, NotFound
-from trust_registry.model import ISSUER_FIELDS, STATUSES, Identifier, Issuer
+from trust_registry.model import ISSUER_FIELDS, MAX_OFFSET, STATUSES, Identifier, Issuer
 from trust_registry.normalize import lookup_key
 from trust_registry.rows import delete_issuers, insert_issuers, issuer_row, load_issuers, stamp_issuer
 from trust_registry.schema import authorizations, identifiers, issuers, registries
@@ -38,9 +38,12 @@ async def list_issuers(conn: AsyncConnection, *, registry: str | None = None, q:
     """Search issuers, ordered by name then id.
 
     :param q: case-insensitive substring of id, name, legal name or any identifier.
-    :param limit: page size (1..500). :param offset: rows to skip.
+    :param limit: page size (1..500). :param offset: rows to skip (0..:data:`MAX_OFFSET`).
     :returns: ``(page, total matching)``.
+    :raises InvalidInput: ``offset`` out of range (query parameter ``offset``).
     """
+    if not 0 <= offset <= MAX_OFFSET:
+        raise InvalidInput(FieldError("offset", f"offset must be an integer from 0 to {MAX_OFFSET}", "query"))
     conds = []
     if registry is not None:
         conds.append(issuers.c.registry == registry)
@@ -59,7 +62,7 @@ async def list_issuers(conn: AsyncConnection, *, registry: str | None = None, q:
     if where is not None:
         count_stmt, page_stmt = count_stmt.where(where), page_stmt.where(where)
     total = int((await conn.execute(count_stmt)).scalar_one())
-    ids = (await conn.execute(page_stmt.limit(max(1, min(limit, 500))).offset(max(0, offset)))).scalars().all()
+    ids = (await conn.execute(page_stmt.limit(max(1, min(limit, 500))).offset(offset))).scalars().all()
     return await load_issuers(conn, ids), total
 
 
@@ -106,7 +109,7 @@ async def update_issuer(conn: AsyncConnection, *, issuer_id: str, changes: dict,
     audit.check_revision("issuer", issuer_id, before.revision, expected_revision)
     now = audit.utc_now(now)
     after = replace(before, **changes, updated_at=now, revision=version)
-    check_issuer(after)
+    check_issuer(after, check_syntax=False)  # identifiers do not change here
     await conn.execute(update(issuers).where(issuers.c.id == issuer_id)
                        .values(**{k: v for k, v in issuer_row(after).items() if k != "id"}))
     if "authorizations" in changes:

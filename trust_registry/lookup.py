@@ -26,11 +26,11 @@ from datetime import datetime
 
 from cachetools import TTLCache
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from trust_registry.audit import current_version
-from trust_registry.db import create_engine
-from trust_registry.errors import RegistryUnavailable
+from trust_registry.db import connect, create_engine, describe_error
+from trust_registry.errors import ConfigError, RegistryUnavailable
 from trust_registry.keys import ApiKey, authenticate_token, token_cache_key
 from trust_registry.migrate import migrate_engine
 from trust_registry.model import MATCH_DID_WEB_HOST, Issuer, Registry
@@ -266,7 +266,15 @@ class TrustRegistry:
         :param refresh_interval_s: seconds during which :meth:`snapshot` trusts its cached version
             without asking the database (0: ask every time; one cheap ``SELECT``).
         :param key_cache_ttl_s: seconds an :meth:`authenticate` answer is cached (0: no cache).
-        :raises ConfigError: unusable URL. :raises RegistryUnavailable: migration could not run.
+        :param connect_timeout_s: seconds to wait for a connection.
+        :raises ConfigError: a malformed or unsupported URL: not parseable, a database other than SQLite or
+            PostgreSQL, a port outside 1..65535, or (when migrating) a URL setting the driver refuses. The
+            message names ``LER_DATABASE_URL`` and the value (password hidden). Nothing is retried.
+        :raises RegistryUnavailable: (only when ``migrate_schema``) the database cannot be reached, refuses
+            the login, does not exist, or cannot be migrated; the SQLite directory cannot be created. The
+            message names the URL (password hidden) and the driver's reason, never SQL. With
+            ``migrate_schema=False`` an unreachable database is noticed by the first read instead
+            (:meth:`snapshot`, :meth:`version`, :meth:`authenticate` raise :class:`RegistryUnavailable`).
         """
         engine = create_engine(database_url, connect_timeout_s=connect_timeout_s)
         if migrate_schema:
@@ -279,11 +287,19 @@ class TrustRegistry:
 
     async def version(self) -> int:
         """:returns: the current registry version. :raises RegistryUnavailable: the database cannot be read."""
+        conn = await self._connect()
         try:
-            async with self.engine.connect() as conn:
-                return await current_version(conn)
+            return await current_version(conn)
         except (SQLAlchemyError, OSError, asyncio.TimeoutError) as exc:
-            raise RegistryUnavailable(f"cannot read the trust registry: {type(exc).__name__}") from exc
+            raise RegistryUnavailable(f"cannot read the trust registry: {describe_error(exc)}") from exc
+        finally:
+            await _close(conn)
+
+    async def _connect(self) -> AsyncConnection:
+        try:
+            return await connect(self.engine)
+        except ConfigError as exc:  # a lazily opened handle: the caller treats any read failure alike
+            raise RegistryUnavailable(exc.detail) from exc
 
     async def snapshot(self) -> RegistrySnapshot:
         """The cached snapshot, reloaded only when the registry version changed.
@@ -303,7 +319,7 @@ class TrustRegistry:
             try:
                 snap = await self._load()
             except (SQLAlchemyError, OSError, asyncio.TimeoutError) as exc:
-                raise RegistryUnavailable(f"cannot read the trust registry: {type(exc).__name__}") from exc
+                raise RegistryUnavailable(f"cannot read the trust registry: {describe_error(exc)}") from exc
             self._snapshot, self._checked_at = snap, time.monotonic()
             return snap
 
@@ -317,11 +333,13 @@ class TrustRegistry:
         cache_key = token_cache_key(token)
         if self._keys is not None and cache_key in self._keys:
             return self._keys[cache_key]
+        conn = await self._connect()
         try:
-            async with self.engine.connect() as conn:
-                key = await authenticate_token(conn, token=token)
+            key = await authenticate_token(conn, token=token)
         except (SQLAlchemyError, OSError, asyncio.TimeoutError) as exc:
-            raise RegistryUnavailable(f"cannot read API keys: {type(exc).__name__}") from exc
+            raise RegistryUnavailable(f"cannot read API keys: {describe_error(exc)}") from exc
+        finally:
+            await _close(conn)
         if self._keys is not None:
             self._keys[cache_key] = key
         return key
@@ -342,3 +360,10 @@ class TrustRegistry:
                     break
             # Tag with the earlier version: if a write slipped in, the next call reloads.
             return RegistrySnapshot(version=before, registries=regs, issuers=items)
+
+
+async def _close(conn: AsyncConnection) -> None:
+    try:
+        await conn.close()
+    except (SQLAlchemyError, OSError):  # a broken connection: the read's own error says why
+        pass

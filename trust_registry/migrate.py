@@ -6,11 +6,12 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.util.exc import CommandError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from trust_registry.db import create_engine, is_postgresql
+from trust_registry.db import connect, create_engine, describe_error, is_postgresql
 from trust_registry.errors import RegistryUnavailable
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -37,17 +38,26 @@ async def migrate(url: str, *, revision: str = "head") -> None:
 
 
 async def migrate_engine(engine: AsyncEngine, *, revision: str = "head") -> None:
-    """As :func:`migrate`, on an engine the caller owns."""
+    """As :func:`migrate`, on an engine the caller owns.
+
+    :raises ConfigError: the driver refused a setting of the URL.
+    :raises RegistryUnavailable: the database cannot be reached, or the upgrade failed.
+    """
+    conn = await connect(engine)
     try:
-        async with engine.connect() as conn:
-            if is_postgresql(conn):
-                await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
-            else:
-                await conn.exec_driver_sql("BEGIN IMMEDIATE")
-            await conn.run_sync(_upgrade, revision)
-            await conn.commit()
-    except (SQLAlchemyError, OSError) as exc:
-        raise RegistryUnavailable(f"cannot migrate the registry database: {type(exc).__name__}") from exc
+        if is_postgresql(conn):
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+        else:
+            await conn.exec_driver_sql("BEGIN IMMEDIATE")
+        await conn.run_sync(_upgrade, revision)
+        await conn.commit()
+    except (SQLAlchemyError, OSError, TimeoutError, CommandError) as exc:
+        raise RegistryUnavailable(f"cannot migrate the registry database: {describe_error(exc)}") from exc
+    finally:
+        try:
+            await conn.close()
+        except (SQLAlchemyError, OSError):  # a broken connection: the error above says why
+            pass
 
 
 def _upgrade(sync_conn, revision: str) -> None:

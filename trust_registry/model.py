@@ -12,13 +12,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from trust_registry.normalize import did_web_host, is_bare_did_web_host, normalize_identifier
+from trust_registry.normalize import (bad_characters, did_web_host, identifier_problem, is_bare_did_web_host,
+                                      normalize_identifier, shown)
 
 STATUSES = ("active", "suspended", "revoked")
 MATCH_EXACT = "exact"
 MATCH_DID_WEB_HOST = "did_web_host"
 MATCHES = (MATCH_EXACT, MATCH_DID_WEB_HOST)
 DEFAULT_REGISTRY = "local"
+# Bounds of integer inputs (CLI options, query parameters, bodies): beyond them a database driver fails.
+PRIORITY_RANGE = (-1_000_000, 1_000_000)   # a registry's priority
+MAX_OFFSET = 2**31 - 1                     # issuers to skip when paging
+MAX_AUDIT_ID = 2**63 - 1                   # audit log ids are 64-bit
 SECTORS_SUGGESTED = ("community_college", "university", "state_system", "training_provider", "employer",
                      "k12", "professional_body", "government", "other")
 
@@ -125,18 +130,31 @@ def window_problem(valid_from: datetime | None, valid_until: datetime | None) ->
     return None
 
 
-def identifier_problems(identifier: Identifier, pointer: str) -> list[tuple[str, str]]:
+def identifier_problems(identifier: Identifier, pointer: str, *, check_syntax: bool = True) -> list[tuple[str, str]]:
     """Semantic rules JSON Schema cannot express.
 
     :param pointer: JSON pointer of the identifier object in the request document.
+    :param check_syntax: check that ``value`` is a DID or an http(s) URL
+        (:func:`trust_registry.normalize.identifier_problem`) and that pinned verification methods hold
+        no whitespace or control characters; False when neither changed (entries stored before the rule).
     :returns: ``[(pointer, sentence)]``, empty when the identifier is acceptable.
     """
     problems = []
     if not identifier.value or identifier.value != identifier.value.strip():
         problems.append((f"{pointer}/value", "identifier must be non-empty without surrounding spaces"))
+    elif check_syntax:
+        syntax = identifier_problem(identifier.value)
+        if syntax:
+            problems.append((f"{pointer}/value", syntax))
+    value_ok = not problems
+    if check_syntax:
+        for n, method in enumerate(identifier.verification_methods):
+            if not method or bad_characters(method):
+                problems.append((f"{pointer}/verification_methods/{n}",
+                                 f"verification method {shown(method)} contains whitespace or control characters"))
     if identifier.match not in MATCHES:
         problems.append((f"{pointer}/match", f"match must be one of {', '.join(MATCHES)}"))
-    elif identifier.match == MATCH_DID_WEB_HOST and not is_bare_did_web_host(identifier.normalized):
+    elif value_ok and identifier.match == MATCH_DID_WEB_HOST and not is_bare_did_web_host(identifier.normalized):
         problems.append((f"{pointer}/value",
                          "a did_web_host entry must be did:web:<host> with no path (e.g. did:web:example.edu)"))
     if identifier.status not in STATUSES:
@@ -147,9 +165,25 @@ def identifier_problems(identifier: Identifier, pointer: str) -> list[tuple[str,
     return problems
 
 
-def issuer_problems(issuer: Issuer, pointer: str = "") -> list[tuple[str, str]]:
+def registry_problems(registry: Registry, pointer: str = "") -> list[tuple[str, str]]:
+    """:returns: ``[(pointer, sentence)]``: ``priority`` must be an integer in :data:`PRIORITY_RANGE`;
+    ``authority_id``, when set, a DID or an http(s) URL."""
+    problems = []
+    low, high = PRIORITY_RANGE
+    if isinstance(registry.priority, bool) or not isinstance(registry.priority, int) \
+            or not low <= registry.priority <= high:
+        problems.append((f"{pointer}/priority", f"priority must be an integer from {low} to {high}"))
+    if registry.authority_id is not None:
+        problem = identifier_problem(registry.authority_id)
+        if problem:
+            problems.append((f"{pointer}/authority_id", problem.replace("identifier ", "authority_id ", 1)))
+    return problems
+
+
+def issuer_problems(issuer: Issuer, pointer: str = "", *, check_syntax: bool = True) -> list[tuple[str, str]]:
     """Semantic rules of an issuer and everything it carries.
 
+    :param check_syntax: see :func:`identifier_problems` (False when the identifiers are not being changed).
     :returns: ``[(pointer, sentence)]``, empty when acceptable.
     """
     problems = []
@@ -159,7 +193,7 @@ def issuer_problems(issuer: Issuer, pointer: str = "") -> list[tuple[str, str]]:
         problems.append((f"{pointer}/status", f"status must be one of {', '.join(STATUSES)}"))
     seen: dict[str, int] = {}
     for i, ident in enumerate(issuer.identifiers):
-        problems.extend(identifier_problems(ident, f"{pointer}/identifiers/{i}"))
+        problems.extend(identifier_problems(ident, f"{pointer}/identifiers/{i}", check_syntax=check_syntax))
         key = ident.normalized
         if key in seen:
             problems.append((f"{pointer}/identifiers/{i}/value",

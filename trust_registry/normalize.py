@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
+from urllib.parse import urlsplit
 
 DID_WEB_PREFIX = "did:web:"
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
@@ -81,6 +83,61 @@ def identifier_kind(value: str) -> str:
     if lowered.startswith(("http://", "https://")):
         return "url"
     return "other"
+
+
+# DID Core §3.1: did = "did:" method-name ":" method-specific-id; method-char = %x61-7A / DIGIT;
+# method-specific-id = *( *idchar ":" ) 1*idchar; idchar = ALPHA / DIGIT / "." / "-" / "_" / pct-encoded.
+_IDCHAR = r"(?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})"
+DID_SYNTAX = re.compile(rf"did:[a-z0-9]+:(?:{_IDCHAR}*:)*{_IDCHAR}+")
+# ASCII characters RFC 3986 never allows in a URI (other than whitespace and controls, refused apart).
+_URL_FORBIDDEN = frozenset('"<>\\^`{|}')
+_BAD_CATEGORIES = ("Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp")
+
+
+def shown(value: str, limit: int = 100) -> str:
+    """:returns: ``value`` quoted for a message: control characters escaped, cut after ``limit`` characters."""
+    return repr(value[:limit]) + ("..." if len(value) > limit else "")
+
+
+def bad_characters(value: str) -> bool:
+    """:returns: True when ``value`` holds whitespace, control, format or unassigned characters."""
+    return any(c.isspace() or unicodedata.category(c) in _BAD_CATEGORIES for c in value)
+
+
+def identifier_problem(value: str) -> str | None:
+    """Check that ``value`` can identify an issuer: a DID (DID Core §3.1 syntax: ``did:<method>:<id>``,
+    no path, query or fragment) or an absolute ``http``/``https`` URL with a host.
+
+    The scheme (``DID:``, ``HTTPS:``) may be in any case: the rule applies to the normalised form.
+
+    :returns: a sentence naming the value and the rule it breaks, or None when acceptable.
+    """
+    if not isinstance(value, str) or not value:
+        return "identifier must not be empty; expected a DID (did:<method>:<id>) or an http(s) URL"
+    if bad_characters(value):
+        return f"identifier {shown(value)} contains whitespace or control characters"
+    normalized = normalize_identifier(value)
+    if normalized.startswith("did:"):
+        if DID_SYNTAX.fullmatch(normalized):
+            return None
+        method, _, rest = normalized[4:].partition(":")
+        if not method or not re.fullmatch(r"[a-z0-9]+", method):
+            why = "the method name must be lower-case letters and digits"
+        elif not rest:
+            why = "the method-specific id is missing"
+        else:
+            why = "the method-specific id allows only letters, digits, '.', '-', '_', ':' and %XX escapes"
+        return f"identifier {shown(value)} is not a valid DID (did:<method>:<id>, DID Core §3.1): {why}"
+    if normalized.startswith(("http://", "https://")):
+        try:
+            parts = urlsplit(normalized)
+            parts.port  # noqa: B018 - raises ValueError for a bad port
+        except ValueError:
+            parts = None
+        if parts is None or not parts.hostname or any(c in _URL_FORBIDDEN for c in value):
+            return f"identifier {shown(value)} is not a valid absolute http(s) URL"
+        return None
+    return f"identifier {shown(value)} is not a DID (did:<method>:<id>) or an absolute http(s) URL"
 
 
 def lookup_key(normalized: str) -> str:

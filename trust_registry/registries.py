@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from trust_registry import audit
-from trust_registry.codec import registry_to_json
+from trust_registry.codec import check_registry, registry_to_json, whole
 from trust_registry.errors import Conflict, NotFound
 from trust_registry.model import Registry
 from trust_registry.rows import load_registries, registry_from_row
@@ -36,7 +36,9 @@ async def create_registry(conn: AsyncConnection, *, registry: Registry, actor: s
     """Create a registry (audited, bumps the version).
 
     :raises Conflict: the name exists (pointer ``/name``).
+    :raises InvalidInput: priority out of range, or an ``authority_id`` that is not a DID or http(s) URL.
     """
+    check_registry(registry)
     version = await audit.begin_write(conn)
     if await _exists(conn, registry.name):
         raise Conflict(f"registry {registry.name!r} already exists", pointer="/name")
@@ -71,13 +73,15 @@ async def update_registry(conn: AsyncConnection, *, name: str, changes: dict, ac
     """Change ``priority``, ``description`` and/or ``authority_id``.
 
     :raises NotFound: no such registry. :raises PreconditionFailed: ``expected_revision`` is stale.
+    :raises InvalidInput: as :func:`create_registry`.
     """
+    changes = {k: whole(v) if k == "priority" else v for k, v in changes.items() if k in REGISTRY_FIELDS}
     version = await audit.begin_write(conn)
     before = await get_registry(conn, name=name)
     audit.check_revision("registry", name, before.revision, expected_revision)
     now = audit.utc_now(now)
-    after = replace(before, **{k: v for k, v in changes.items() if k in REGISTRY_FIELDS}, updated_at=now,
-                    revision=version)
+    after = replace(before, **changes, updated_at=now, revision=version)
+    check_registry(replace(after, authority_id=changes.get("authority_id")))
     await conn.execute(update(registries).where(registries.c.name == name).values(**_row(after)))
     await audit.record(conn, at=now, actor=actor, action="update", entity="registry", entity_id=name,
                        version=version, before=registry_to_json(before), after=registry_to_json(after))

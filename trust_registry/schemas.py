@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from trust_registry.codec import parse_dt
 from trust_registry.errors import FieldError, InvalidInput
-from trust_registry.model import MATCHES, STATUSES
+from trust_registry.model import MATCHES, PRIORITY_RANGE, STATUSES
 
 MAX_DEPTH = 32
 FORMATS = FormatChecker(formats=())
@@ -79,7 +79,7 @@ ISSUER_CREATE = {"type": "object", "additionalProperties": False, "required": ["
                                 "identifiers": {"type": "array", "maxItems": 100, "items": IDENTIFIER_CREATE}}}
 ISSUER_PATCH = {"type": "object", "additionalProperties": False, "minProperties": 1, "properties": _ISSUER_PROPS}
 STATUS_BODY = {"type": "object", "additionalProperties": False, "properties": {"reason": _opt(2000)}}
-_REGISTRY_PROPS = {"priority": {"type": "integer", "minimum": -1_000_000, "maximum": 1_000_000},
+_REGISTRY_PROPS = {"priority": {"type": "integer", "minimum": PRIORITY_RANGE[0], "maximum": PRIORITY_RANGE[1]},
                    "description": _opt(2000), "authority_id": _opt(2048)}
 REGISTRY_CREATE = {"type": "object", "additionalProperties": False, "required": ["name"],
                    "properties": {"name": REGISTRY_NAME, **_REGISTRY_PROPS}}
@@ -151,6 +151,7 @@ def schema_errors(instance, schema: dict) -> list[FieldError]:
     for err in sorted(validator.iter_errors(instance), key=lambda e: [str(p) for p in e.absolute_path]):
         path = list(err.absolute_path)
         if err.validator == "required":
+            # jsonschema reports each missing property as its own error, each carrying the whole list.
             for name in err.validator_value:
                 if isinstance(err.instance, dict) and name not in err.instance:
                     out.append(FieldError(pointer(path + [name]), f"{name!r} is required"))
@@ -164,7 +165,7 @@ def schema_errors(instance, schema: dict) -> list[FieldError]:
                                                                   f"here ({_sentence(err)})"))
         else:
             out.append(FieldError(pointer(path), _sentence(err)))
-    return out
+    return list(dict.fromkeys(out))  # each problem once (one missing property is one problem)
 
 
 def text_errors(instance) -> list[FieldError]:

@@ -128,7 +128,7 @@ def test_errors_are_one_line_and_exit_2(cli, args, fragment):
 def test_unreachable_database_exits_1(monkeypatch):
     monkeypatch.setenv("LER_DATABASE_URL", "postgresql://postgres@127.0.0.1:1/none")
     r = CliRunner().invoke(main, ["registry", "list"], catch_exceptions=False)
-    assert r.exit_code == 1 and "cannot migrate the registry database" in r.output and "Traceback" not in r.output
+    assert r.exit_code == 1 and "cannot connect to the registry database" in r.output and "Traceback" not in r.output
     monkeypatch.setenv("LER_DATABASE_URL", "mysql://db/x")
     r = CliRunner().invoke(main, ["registry", "list"], catch_exceptions=False)
     assert r.exit_code == 2 and "unsupported database 'mysql'" in r.output

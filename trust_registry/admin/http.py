@@ -76,11 +76,15 @@ def path_key(request: web.Request, name: str) -> str:
 
 
 def query_int(request: web.Request, name: str, default: int, *, minimum: int, maximum: int) -> int:
-    """:raises InvalidInput: (-> 400) the parameter is not an integer in range."""
+    """An integer query parameter in ``minimum..maximum`` (decimal digits, optional sign; no spaces).
+
+    :raises InvalidInput: (-> 400 naming the parameter) not an integer, or out of range.
+    """
     raw = request.query.get(name)
     if raw is None or raw == "":
         return default
-    if not re.fullmatch(r"-?\d{1,12}", raw) or not minimum <= int(raw) <= maximum:
+    # The length cap keeps int() cheap (and under Python's digit limit); longer numbers are out of range.
+    if not re.fullmatch(r"[+-]?[0-9]{1,30}", raw) or not minimum <= int(raw) <= maximum:
         raise InvalidInput(FieldError(name, f"{name} must be an integer from {minimum} to {maximum}", "query"))
     return int(raw)
 

@@ -9,7 +9,7 @@ from trust_registry.admin.http import path_key, if_match, query_choice, query_in
 from trust_registry.admin.problems import etag
 from trust_registry.codec import issuer_changes_from_json, issuer_from_json, issuer_to_json
 from trust_registry.issuers import create_issuer, delete_issuer, get_issuer, list_issuers, set_issuer_status, update_issuer
-from trust_registry.model import STATUSES
+from trust_registry.model import MAX_OFFSET, STATUSES
 from trust_registry.schemas import ISSUER_CREATE, ISSUER_PATCH, STATUS_BODY
 
 STATUS_VERBS = {"suspend": "suspended", "revoke": "revoked", "reinstate": "active"}
@@ -18,7 +18,7 @@ STATUS_VERBS = {"suspend": "suspended", "revoke": "revoked", "reinstate": "activ
 async def list_handler(request: web.Request) -> web.Response:
     """``GET /issuers?q=&registry=&status=&limit=&offset=`` -> ``{"items", "total", "limit", "offset"}``."""
     limit = query_int(request, "limit", 50, minimum=1, maximum=500)
-    offset = query_int(request, "offset", 0, minimum=0, maximum=10**9)
+    offset = query_int(request, "offset", 0, minimum=0, maximum=MAX_OFFSET)
     status = query_choice(request, "status", STATUSES, None)
     q, registry = query_text(request, "q"), query_text(request, "registry", max_len=64)
     async with engine(request).connect() as conn:

@@ -12,6 +12,7 @@ from trust_registry.codec import registry_from_json, registry_to_json
 from trust_registry.exchange import MODES, apply_import
 from trust_registry.formats import FORMATS, MEDIA_TYPES, export_as, parse_import
 from trust_registry.registries import create_registry, delete_registry, get_registry, list_registries, update_registry
+from trust_registry.model import MAX_AUDIT_ID
 from trust_registry.schemas import REGISTRY_CREATE, REGISTRY_PATCH
 
 AUDIT_ENTITIES = ("registry", "issuer", "identifier", "api_key")
@@ -92,7 +93,7 @@ async def audit_handler(request: web.Request) -> web.Response:
     """``GET /audit?limit=&before=&entity=&entity_id=&actor=`` newest first -> ``{"items", "next"}``;
     ``next`` is the query string of the following page, or null."""
     limit = query_int(request, "limit", 50, minimum=1, maximum=1000)
-    before = query_int(request, "before", 0, minimum=1, maximum=2**62) or None
+    before = query_int(request, "before", 0, minimum=1, maximum=MAX_AUDIT_ID) or None
     entity = query_choice(request, "entity", AUDIT_ENTITIES, None)
     entity_id, who = query_text(request, "entity_id", max_len=200), query_text(request, "actor", max_len=200)
     async with engine(request).connect() as conn:
