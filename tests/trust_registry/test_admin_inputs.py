@@ -100,6 +100,13 @@ async def test_bad_media_type_and_encoding(service, admin_headers):
                                      headers={**admin_headers, "Content-Type": "application/json"}), 400)
 
 
+async def test_body_that_does_not_decode_under_its_content_encoding(service, admin_headers):
+    resp = await service.post("/admin/issuers", data=b"this is not gzip",
+                              headers={**admin_headers, "Content-Type": "application/json", "Content-Encoding": "gzip"})
+    body = await problem(resp, 400)
+    assert "Content-Encoding" in body["detail"]
+
+
 async def test_oversized_bodies(service, admin_headers):
     big = {"name": "A", "notes": "x" * 30_000}
     await problem(await service.post("/admin/issuers", json=big, headers=admin_headers), 413)

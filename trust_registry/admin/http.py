@@ -22,14 +22,19 @@ _ETAG = re.compile(r'\s*(W/)?"([^"]*)"\s*')
 async def read_body(request: web.Request, max_bytes: int) -> bytes:
     """Read the request body, refusing more than ``max_bytes`` (our own cap, whatever the root app's).
 
-    :raises ProblemError: 413 when the declared or actual size is over the cap.
+    :raises ProblemError: 413 when the declared or actual size is over the cap; 400 when the body cannot
+        be read (e.g. a ``Content-Encoding`` it does not decode under).
     """
     too_large = ProblemError(413, f"the request body is larger than {max_bytes} bytes")
     if request.content_length is not None and request.content_length > max_bytes:
         raise too_large
     chunks, size = [], 0
     while True:
-        chunk = await request.content.read(65536)
+        try:
+            chunk = await request.content.read(65536)
+        except web.RequestPayloadError as exc:
+            raise ProblemError(400, "the request body could not be read: it does not decode under its "
+                                    "Content-Encoding") from exc
         if not chunk:
             break
         size += len(chunk)
