@@ -94,29 +94,39 @@ async def cache_hit(clients: int, requests: int) -> dict:
                 async with session.post(base + "/credentials/verify", data=body, headers=headers) as resp:
                     first = await resp.json()
                     assert first["verified"] and not first["cached"], first
-                samples: list[float] = []
-                remaining = requests
+                async def load(method: str, path: str, data: bytes | None) -> tuple[list[float], float]:
+                    samples: list[float] = []
+                    remaining = requests
 
-                async def client() -> None:
-                    nonlocal remaining
-                    while remaining > 0:
-                        remaining -= 1
-                        started = time.perf_counter()
-                        async with session.post(base + "/credentials/verify", data=body, headers=headers) as resp:
-                            await resp.read()
-                            assert resp.status == 200
-                        samples.append((time.perf_counter() - started) * 1000)
+                    async def client() -> None:
+                        nonlocal remaining
+                        while remaining > 0:
+                            remaining -= 1
+                            started = time.perf_counter()
+                            async with session.request(method, base + path, data=data, headers=headers) as resp:
+                                await resp.read()
+                                assert resp.status == 200
+                            samples.append((time.perf_counter() - started) * 1000)
 
-                wall = time.perf_counter()
-                await asyncio.gather(*(client() for _ in range(clients)))
-                wall = time.perf_counter() - wall
+                    wall = time.perf_counter()
+                    await asyncio.gather(*(client() for _ in range(clients)))
+                    return samples, time.perf_counter() - wall
+
+                samples, wall = await load("POST", "/credentials/verify", body)
                 async with session.get(base + "/metrics") as resp:
                     server = _server_side(await resp.text())
+                # Reference, same run, same clients: GET /healthz, the floor of this server and client.
+                ref_samples, ref_wall = await load("GET", "/healthz", None)
         finally:
             proc.terminate()
             proc.wait(timeout=20)
-    return {"mode": "cache-hit", "clients": clients, **_percentiles(samples),
-            "requests_per_s": round(len(samples) / wall, 1), "server_side": server}
+    ref = _percentiles(ref_samples)
+    out = {"mode": "cache-hit", "clients": clients, **_percentiles(samples),
+           "requests_per_s": round(len(samples) / wall, 1), "server_side": server,
+           "reference_healthz": {"p50_ms": ref["p50_ms"], "p99_ms": ref["p99_ms"],
+                                 "requests_per_s": round(len(ref_samples) / ref_wall, 1)}}
+    out["p50_vs_healthz"] = f"{out['p50_ms'] / max(ref['p50_ms'], 1e-3):.1f}x"
+    return out
 
 
 def _server_side(metrics: str) -> dict[str, str]:
