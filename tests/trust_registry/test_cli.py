@@ -6,22 +6,13 @@ import asyncio
 import json
 from pathlib import Path
 
-import click
 import pytest
 from click.testing import CliRunner
 
+from tests.trust_registry.cli_main import main
+
 from tests.trust_registry.conftest import DCC_REGISTRY, create_pg_database, drop_pg_database
-from trust_registry.cli import keys_group, registry_group
 from trust_registry.db import default_database_url
-
-
-@click.group()
-def main():
-    """Stands in for the ler-verifier main group."""
-
-
-main.add_command(registry_group, "registry")
-main.add_command(keys_group, "keys")
 
 
 @pytest.fixture

@@ -8,14 +8,14 @@ import csv
 import io
 import json
 
-import click
 import pytest
 from click.testing import CliRunner
+
+from tests.trust_registry.cli_main import main
 
 from tests.trust_registry.conftest import NOW, _pg_problem, create_pg_database, drop_pg_database
 from tests.trust_registry.test_admin_api import ISSUER, names, problem
 from trust_registry import audit
-from trust_registry.cli import keys_group, registry_group
 from trust_registry.csvio import export_csv, neutralize_cell, parse_csv, restore_cell
 from trust_registry.db import async_url
 from trust_registry.errors import ConfigError, InvalidInput, RegistryUnavailable
@@ -31,15 +31,6 @@ from trust_registry.rows import insert_issuers, stamp_issuer
 
 UNREACHABLE_PG = "postgresql://postgres:hunter2@127.0.0.1:1/none"
 LEAKS = ("Traceback", "DBAPIError", "OverflowError", "SELECT", "[SQL", "unexpected error")
-
-
-@click.group()
-def main():
-    """Stands in for the ler-verifier main group."""
-
-
-main.add_command(registry_group, "registry")
-main.add_command(keys_group, "keys")
 
 
 @pytest.fixture
