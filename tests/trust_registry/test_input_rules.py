@@ -12,7 +12,6 @@ import pytest
 from click.testing import CliRunner
 
 from tests.trust_registry.cli_main import main
-
 from tests.trust_registry.conftest import NOW, _pg_problem, create_pg_database, drop_pg_database
 from tests.trust_registry.test_admin_api import ISSUER, names, problem
 from trust_registry import audit
