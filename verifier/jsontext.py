@@ -12,6 +12,8 @@ import re
 from verifier.errors import InputError
 
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+#: A \uD800-\uDFFF escape: the only way JSON text can carry a surrogate (raw UTF-8 cannot).
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _BRACKET = re.compile(rb"[\[\]{}]")
 
 
@@ -48,6 +50,16 @@ def _unique_object(pairs: list[tuple[str, object]]) -> dict:
     return out
 
 
+def _reject_lone_surrogates(value: object, what: str) -> None:
+    """Refuse strings holding an unpaired surrogate (RFC 8259 §8.2: such text is not interoperable, and
+    it cannot be encoded as UTF-8, so no signature or hash over it is well defined)."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(f"{what} holds a string with an unpaired surrogate escape (\\uD800-\\uDFFF), "
+                         "which is not Unicode text (RFC 8259 §8.2)") from exc
+
+
 def loads_limited(data: bytes | str, *, max_bytes: int, max_depth: int, what: str = "input"):
     """Parse ``data`` as JSON after checking its size (bytes) and nesting depth.
 
@@ -56,8 +68,9 @@ def loads_limited(data: bytes | str, *, max_bytes: int, max_depth: int, what: st
     :param max_depth: deepest accepted nesting of objects/arrays.
     :param what: what the data is, for messages (e.g. "input", "JWT payload").
     :returns: the parsed value.
-    :raises InputError: (PARSING_ERROR) too large, too deep, not UTF-8, not JSON, or an object with a
-        duplicate member name; the message names the limit, the line and column, or the name.
+    :raises InputError: (PARSING_ERROR) too large, too deep, not UTF-8, not JSON, an object with a
+        duplicate member name, or an unpaired surrogate escape; the message names the limit, the line
+        and column, or the name.
     """
     raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
     if len(raw) > max_bytes:
@@ -71,7 +84,10 @@ def loads_limited(data: bytes | str, *, max_bytes: int, max_depth: int, what: st
     except UnicodeDecodeError as exc:
         raise InputError(f"{what} is not UTF-8 text (byte {exc.start})") from exc
     try:
-        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_object)
+        value = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_object)
+        if _SURROGATE_ESCAPE.search(raw):
+            _reject_lone_surrogates(value, what)
+        return value
     except DuplicateKey as exc:
         raise InputError(f"{what} is ambiguous: {exc}") from exc
     except (json.JSONDecodeError, ValueError) as exc:

@@ -31,6 +31,7 @@ def cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
     (b"eyJhbGciOiJFZERTQSJ9.bm90LWpzb24.c2ln", "JWT payload is not JSON"),
     (b'{"issuer": "did:key:attacker", "issuer": "did:key:real", "type": ["VerifiableCredential"]}', "appears twice"),
     (b"\xef\xbb\xbf" + b"[1]", "byte-order mark"),
+    (b'{"@context": ["https://www.w3.org/ns/credentials/v2"], "name": "\\ud800"}', "unpaired surrogate"),
 ])
 def test_unreadable_input_is_exit_2_with_a_reason(data, needle):
     proc = cli("verify", "-", stdin=data)

@@ -73,7 +73,7 @@ async def test_bad_issuer_bodies(service, admin_headers, body, status, pointer):
 
 
 @pytest.mark.parametrize("raw,status", [
-    ('{"name": "\\ud800"}', 422),           # lone surrogate: not storable
+    ('{"name": "\\ud800"}', 400),           # lone surrogate: not Unicode text
     ('{"name": "A",}', 400),
     ("{", 400),
     ("", 400),
@@ -105,6 +105,14 @@ async def test_body_that_does_not_decode_under_its_content_encoding(service, adm
                               headers={**admin_headers, "Content-Type": "application/json", "Content-Encoding": "gzip"})
     body = await problem(resp, 400)
     assert "Content-Encoding" in body["detail"]
+
+
+async def test_unpaired_surrogates_are_refused(service, admin_headers):
+    for raw in (b'{"name": "x", "external_ids": {"\\udfff": "a"}}', b'{"name": "\\ud800"}'):
+        resp = await service.post("/admin/issuers", data=raw,
+                                  headers={**admin_headers, "Content-Type": "application/json"})
+        body = await problem(resp, 400)
+        assert "surrogate" in body["detail"]
 
 
 async def test_oversized_bodies(service, admin_headers):

@@ -61,6 +61,13 @@ async def read_json(request: web.Request, schema: dict, max_bytes: int, *, allow
                            errors=[FieldError("Content-Type", "expected application/json", "header")])
     try:
         data = json.loads(raw.decode("utf-8"))
+        # Only a \uD800-\uDFFF escape can smuggle a surrogate into a string; check the result then.
+        if re.search(rb"\\u[dD][89a-fA-F]", raw):
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ProblemError(400, "the body holds a string with an unpaired surrogate escape (\\uD800-\\uDFFF), "
+                                "which is not Unicode text (RFC 8259 §8.2)",
+                           errors=[FieldError("", "unpaired surrogate")]) from exc
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise ProblemError(400, f"the body is not valid UTF-8 JSON: {str(exc)[:200]}",
                            errors=[FieldError("", "not valid JSON")]) from exc
