@@ -11,6 +11,9 @@ Tuning (issue 5 "Workers"):
   message published in ``after_job_end``, after arq has stored the result); the result cache, not
   arq, keeps answers.
 * JSON job serialization; ``max_tries`` 5 (at least once; the tasks are idempotent).
+* ``run_verification_job`` (a whole bulk job) may run long: its timeout is :func:`bulk_job_timeout_s`,
+  and it renews its in-progress mark while it runs (so a dead worker's bulk job is still taken up
+  again within a check's timeout).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from verifier.runtime import open_environment
 from verifier.settings import Settings
 from verifier.trust import RegistryTrustSource
 from workers.dispatcher import done_channel, dumps, loads
-from workers.tasks import TASK_FUNCTIONS
+from workers.tasks import TASK_FUNCTIONS, run_verification_job
 
 RESULT_KEEP_S = 5.0
 MAX_TRIES = 5
@@ -38,14 +41,41 @@ def registry_url(settings: Settings) -> str:
     return settings.database_url or default_database_url(settings.data_dir)
 
 
+def bulk_job_timeout_s(settings: Settings) -> float:
+    """How long one bulk job may run: every item at its deadline (a few checks each), plus the callback."""
+    rounds = -(-settings.batch_max_items // 8)
+    callback = settings.callback_retry_base_s * (2 ** settings.callback_max_attempts) + \
+        settings.callback_max_attempts * settings.fetch_timeout_s
+    return rounds * settings.verify_deadline_s * 4 + callback + 60.0
+
+
 async def _startup(ctx: dict[str, Any]) -> None:
     settings: Settings = ctx["settings"]
     stack = contextlib.AsyncExitStack()
     registry = await TrustRegistry.open(registry_url(settings))
     stack.push_async_callback(registry.close)
-    ctx["env"] = await stack.enter_async_context(
+    env = ctx["env"] = await stack.enter_async_context(
         open_environment(settings, executor=None, trust=RegistryTrustSource(registry)))
+    ctx["jobs"] = _job_runner(ctx, settings, registry, env)
+    stack.push_async_callback(ctx["jobs"].close)
     ctx["stack"] = stack
+
+
+def _job_runner(ctx: dict[str, Any], settings: Settings, registry, env):
+    """The bulk-job runner of this worker: checks inline (bounded by the verify deadline), Redis cache and store."""
+    from verifier.dispatch import InlineDispatcher
+    from verifier.service.app import DeadlineDispatcher
+    from verifier.service.jobs import JobRunner, job_store
+    from verifier.service.metrics import Metrics
+    from verifier.service.verification import Verifications, VersionTracker
+    from workers.cache import RedisCache
+
+    redis = ctx["redis"]
+    verifications = Verifications(env=env, dispatcher=DeadlineDispatcher(InlineDispatcher(), settings.verify_deadline_s),
+                                  cache=RedisCache(redis, f"{settings.queue_name}:cache:"),
+                                  versions=VersionTracker(registry, settings.registry_poll_s),
+                                  max_ttl_s=settings.cache_max_ttl_s, status_ttl_s=settings.cache_status_ttl_s)
+    return JobRunner(verifications, job_store(redis, settings), settings, Metrics())
 
 
 async def _shutdown(ctx: dict[str, Any]) -> None:
@@ -69,6 +99,8 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
         raise ValueError("REDIS_URL is not set: a worker needs Redis")
     functions = [func(f, name=f.__name__, timeout=settings.worker_job_timeout_s, keep_result=RESULT_KEEP_S,
                       max_tries=MAX_TRIES) for f in TASK_FUNCTIONS]
+    functions.append(func(run_verification_job, name="run_verification_job", timeout=bulk_job_timeout_s(settings),
+                          keep_result=RESULT_KEEP_S, max_tries=MAX_TRIES))
     return {
         "functions": functions,
         "redis_settings": RedisSettings.from_dsn(settings.redis_url),
@@ -83,7 +115,8 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
         "on_startup": _startup,
         "on_shutdown": _shutdown,
         "after_job_end": _announce,
-        "ctx": {"settings": settings, "done_channel": done_channel(settings.queue_name)},
+        "ctx": {"settings": settings, "done_channel": done_channel(settings.queue_name),
+                "in_progress_s": settings.worker_job_timeout_s + 1.0},
         "health_check_interval": 30,
     }
 

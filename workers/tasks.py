@@ -1,4 +1,5 @@
-"""The arq tasks: one per dispatched check (``proof``, ``status``, ``issuer_trust``), STYLE.md rule 8.
+"""The arq tasks: one per dispatched check (``proof``, ``status``, ``issuer_trust``), STYLE.md rule 8,
+and ``run_verification_job``, which runs a whole ``POST /verifications`` job.
 
 Each takes the JSON payload the :class:`workers.dispatcher.ArqDispatcher` enqueued (the credential item
 and the options), runs the very check function the inline dispatcher runs, and returns the result's
@@ -8,8 +9,13 @@ raises anything is answered ``indeterminate``, never a pass.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from typing import Any
+
+from arq.constants import in_progress_key_prefix
+from redis.exceptions import RedisError
 
 from verifier import constants as C
 from verifier.checks import CHECKS
@@ -47,6 +53,37 @@ async def check_status(ctx: dict[str, Any], payload: dict[str, Any]) -> dict[str
 async def check_issuer_trust(ctx: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
     """The ``issuer_trust`` check of one credential."""
     return await _run(C.CHECK_ISSUER_TRUST, ctx, payload)
+
+
+async def _keep_in_progress(ctx: dict[str, Any]) -> None:
+    """Renew arq's in-progress mark of the running job while this worker lives.
+
+    The mark lasts ``in_progress_s`` (a check's timeout plus one second), so a job whose worker died is
+    taken up again soon; a bulk job runs longer than that, so it renews the mark at a third of it.
+    """
+    key = in_progress_key_prefix + ctx["job_id"]
+    period_ms = int(ctx["in_progress_s"] * 1000)
+    while True:
+        await asyncio.sleep(ctx["in_progress_s"] / 3)
+        with contextlib.suppress(RedisError, OSError):
+            await ctx["redis"].pexpire(key, period_ms)
+
+
+async def run_verification_job(ctx: dict[str, Any], job_id: str, items: list[dict[str, Any]]) -> str:
+    """Run (or resume) the bulk job ``job_id``: its items are the JSON of ``verifier.service.jobs.requests_to_json``.
+
+    Idempotent (arq may run it again after a worker died): see :meth:`JobRunner.run`.
+    """
+    from verifier.service.jobs import requests_from_json
+
+    keeper = asyncio.create_task(_keep_in_progress(ctx))
+    try:
+        await ctx["jobs"].run(job_id, requests_from_json(items))
+    finally:
+        keeper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await keeper
+    return job_id
 
 
 TASK_FUNCTIONS = (check_proof, check_status, check_issuer_trust)

@@ -8,7 +8,7 @@ One cleanup context per resource, opened in order and closed in reverse:
 3. Redis (only with ``REDIS_URL``): the arq pool and the result waiter;
 4. the environment (resolvers, HTTP client), the dispatcher (inline, or arq with ``REDIS_URL``) and the
    result cache (in process, or Redis), wrapped in :class:`Verifications`; the bulk job runner and its
-   store (in process, or Redis).
+   store (in process, and jobs run here; or Redis, and jobs run on the workers).
 
 Without ``REDIS_URL`` the service is embedded: the same checks run in this process (CPU-bound ones in
 the pool). The trust registry's admin API is mounted at ``/admin`` (admin keys only).
@@ -38,7 +38,7 @@ from verifier.report import CheckResult, Outcome
 from verifier.runtime import open_environment
 from verifier.service import appkeys as K
 from verifier.service.auth import Authenticator, RateLimiter
-from verifier.service.jobs import JobRunner, MemoryJobStore, RedisJobStore
+from verifier.service.jobs import JobRunner, MemoryJobStore, enqueue_job, job_store
 from verifier.service.metrics import Metrics
 from verifier.service.middleware import problem_middleware, request_middleware
 from verifier.service.routes import ROUTES
@@ -170,9 +170,11 @@ def _verifications(status: StatusSource | None):
             verifications = Verifications(env=env, dispatcher=dispatcher, cache=cache, versions=versions,
                                           max_ttl_s=settings.cache_max_ttl_s, status_ttl_s=settings.cache_status_ttl_s)
             app[K.VERIFICATIONS] = verifications
-            store = (MemoryJobStore(settings.job_result_ttl_s) if pool is None else
-                     RedisJobStore(pool, f"{settings.queue_name}:vjob:", settings.job_result_ttl_s))
-            jobs = JobRunner(verifications, store, settings, app[K.METRICS])
+            if pool is None:  # embedded: a job lives in this process (see verifier.service.jobs)
+                jobs = JobRunner(verifications, MemoryJobStore(settings.job_result_ttl_s), settings, app[K.METRICS])
+            else:  # a worker runs the job (run_verification_job): it survives this process
+                jobs = JobRunner(verifications, job_store(pool, settings), settings, app[K.METRICS],
+                                 enqueue=functools.partial(enqueue_job, pool, settings))
             app[K.JOBS] = jobs
             try:
                 yield

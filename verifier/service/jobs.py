@@ -1,10 +1,21 @@
 """Asynchronous bulk verification: ``POST /verifications`` jobs, their store, and signed callbacks.
 
-A job holds up to ``LER_BATCH_MAX_ITEMS`` items (each a VC-API verify body); the front end that accepts
-it runs the items (``JOB_CONCURRENCY`` at a time, through the same :class:`Verifications` as the sync
-routes, so their checks go to the workers when Redis is configured) and records each result as it
-comes. ``GET /verifications/{id}`` reads progress and results from the store: in process when embedded,
-in Redis otherwise (any front end answers; kept ``LER_JOB_RESULT_TTL_S``).
+A job holds up to ``LER_BATCH_MAX_ITEMS`` items (each a VC-API verify body), run ``JOB_CONCURRENCY``
+at a time through a :class:`Verifications`; each result is recorded as it comes. ``GET /verifications/{id}``
+reads progress and results from the store: in process when embedded, in Redis otherwise (any front end
+answers; kept ``LER_JOB_RESULT_TTL_S``). Progress is counted from the recorded items.
+
+Where a job runs:
+
+* **embedded** (no ``REDIS_URL``): in the front end that accepted it, as an asyncio task. The job lives
+  in that process only: if the process stops, the job and its results are gone (a new ``GET`` answers
+  404). Use ``REDIS_URL`` when jobs must outlive a restart.
+* **with** ``REDIS_URL``: the front end records the job and enqueues the arq task ``run_verification_job``
+  (job id ``<queue>:vjob:<id>``, the items as JSON in the task's arguments); any ``ler-verifier worker``
+  runs it (checks inline in that worker). Delivery is at least once: a worker that dies mid-job stops
+  renewing arq's in-progress mark, so the task is taken up again (up to arq's ``max_tries``) by another
+  worker; restarting or losing front ends does not matter. The task is idempotent: items already
+  recorded are not run again, and a callback already delivered is not sent again.
 
 Ownership: a job records the id of the API key that created it; only that key, or an admin key, reads
 it (any other key gets the same 404 as for an unknown id, so ids reveal nothing). In open mode (no key
@@ -28,9 +39,10 @@ import json
 import logging
 import secrets
 import time
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 import aiohttp
+from redis.exceptions import RedisError
 from yarl import URL
 
 from trust_registry import ApiKey
@@ -40,9 +52,12 @@ from verifier.fetch import _CheckingResolver, check_url  # the project's outboun
 from verifier.service.metrics import Metrics
 from verifier.service.verification import Verifications, VerifyRequest, utc_now_text
 from verifier.settings import Settings
+from workers.payload import options_from_json, options_to_json
 
 log = logging.getLogger("verifier.service.jobs")
 JOB_CONCURRENCY = 8
+#: the arq task that runs a bulk job on a worker (``workers.tasks.run_verification_job``).
+JOB_TASK = "run_verification_job"
 SIGNATURE_HEADER = "X-LER-Signature"
 DELIVERY_HEADER = "X-LER-Delivery"
 
@@ -50,6 +65,26 @@ DELIVERY_HEADER = "X-LER-Delivery"
 def sign_body(secret: str, body: bytes) -> str:
     """``sha256=<hex>``: HMAC-SHA256 of ``body`` keyed with ``secret`` (UTF-8)."""
     return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+
+
+def requests_to_json(requests: list[VerifyRequest | InputError]) -> list[dict[str, Any]]:
+    """A job's items as JSON (the arq task's argument); round-trips through :func:`requests_from_json`."""
+    out = []
+    for request in requests:
+        if isinstance(request, InputError):
+            out.append({"error": {"code": request.problem_code, "detail": request.detail}})
+        else:
+            out.append({"document": request.document, "expect": request.expect, "unsigned": request.unsigned,
+                        "options": options_to_json(request.options)})
+    return out
+
+
+def requests_from_json(data: list[dict[str, Any]]) -> list[VerifyRequest | dict[str, Any]]:
+    """Rebuild a job's items: a :class:`VerifyRequest`, or the ``{"code", "detail"}`` of an item refused up front."""
+    return [entry["error"] if "error" in entry else
+            VerifyRequest(document=entry["document"], expect=entry["expect"], unsigned=entry["unsigned"],
+                          options=options_from_json(entry["options"]))
+            for entry in data]
 
 
 class MemoryJobStore:
@@ -113,6 +148,30 @@ class RedisJobStore:
         return json.loads(raw), {int(k): json.loads(v) for k, v in items.items()}
 
 
+def job_store(redis, settings: Settings) -> RedisJobStore:
+    """The Redis job store of ``settings.queue_name`` (front ends and workers share it)."""
+    return RedisJobStore(redis, f"{settings.queue_name}:vjob:", settings.job_result_ttl_s)
+
+
+def arq_job_id(queue_name: str, job_id: str) -> str:
+    """The arq job id of bulk job ``job_id`` (one arq job per bulk job, whatever retries)."""
+    return f"{queue_name}:vjob:{job_id}"
+
+
+async def enqueue_job(redis, settings: Settings, job_id: str, items: list[dict[str, Any]]) -> None:
+    """Hand bulk job ``job_id`` to the workers (arq task ``run_verification_job``).
+
+    :raises QueueUnavailable: Redis cannot be reached.
+    """
+    from workers.dispatcher import QueueUnavailable
+
+    try:
+        await redis.enqueue_job(JOB_TASK, job_id, items, _job_id=arq_job_id(settings.queue_name, job_id),
+                                _queue_name=settings.queue_name)
+    except (RedisError, OSError) as exc:
+        raise QueueUnavailable(f"cannot enqueue the job: {type(exc).__name__}") from exc
+
+
 def may_read(reader: ApiKey | None, owner: str | None) -> bool:
     """True when ``reader`` may see a job created by the key ``owner``.
 
@@ -136,13 +195,17 @@ class JobRunner:
     :param store: a job store (:class:`MemoryJobStore` or :class:`RedisJobStore`).
     :param settings: process settings (callback secret, retry schedule, outbound rules).
     :param metrics: the service metrics.
+    :param enqueue: with Redis, ``async enqueue(job_id, items_json)`` hands the job to the workers
+        (``run_verification_job``); None runs jobs in this process.
     """
 
-    def __init__(self, verifications: Verifications, store, settings: Settings, metrics: Metrics):
+    def __init__(self, verifications: Verifications | None, store, settings: Settings, metrics: Metrics, *,
+                 enqueue: Callable[[str, list[dict[str, Any]]], Awaitable[None]] | None = None):
         self.verifications = verifications
         self.store = store
         self.settings = settings
         self.metrics = metrics
+        self.enqueue = enqueue
         self._tasks: set[asyncio.Task] = set()
         self._session: aiohttp.ClientSession | None = None
 
@@ -168,10 +231,15 @@ class JobRunner:
                 "callback": {"url": callback_url, "state": "pending", "attempts": 0} if callback_url else None,
                 "owner": owner.id if owner is not None else None}
         await self.store.create(job_id, meta)
+        if self.enqueue is not None:
+            await self.enqueue(job_id, requests_to_json(requests))
+        else:
+            items = [{"code": r.problem_code, "detail": r.detail} if isinstance(r, InputError) else r
+                     for r in requests]
+            task = asyncio.create_task(self.run(job_id, items), name=f"ler-job-{job_id}")
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
         self.metrics.async_jobs.labels("accepted").inc()
-        task = asyncio.create_task(self._run(job_id, requests, callback_url), name=f"ler-job-{job_id}")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
         return job_id
 
     async def document_for(self, job_id: str, reader: ApiKey | None) -> dict[str, Any] | None:
@@ -194,40 +262,57 @@ class JobRunner:
     @staticmethod
     def _render(meta: dict[str, Any], items: dict[int, Any]) -> dict[str, Any]:
         meta.pop("owner", None)  # the creating key's id stays internal
-        meta["progress"] = {"total": meta.pop("total"), "done": meta.pop("done"), "verified": meta.pop("verified")}
+        meta.pop("done", None)
+        meta.pop("verified", None)
+        done = sum(1 for i in items.values() if i.get("status") != "pending")
+        verified = sum(1 for i in items.values() if i.get("verified") is True)
+        meta["progress"] = {"total": meta.pop("total"), "done": done, "verified": verified}
         meta["items"] = [items.get(i, {"index": i, "status": "pending"}) for i in range(meta["progress"]["total"])]
         return meta
 
-    async def _run(self, job_id: str, requests: list[VerifyRequest | InputError], callback_url: str | None) -> None:
-        gate = asyncio.Semaphore(JOB_CONCURRENCY)
-        counts = {"done": 0, "verified": 0}
+    async def run(self, job_id: str, requests: list[VerifyRequest | dict[str, Any]]) -> None:
+        """Run (or resume) a job: verify the items not yet recorded, finish it, deliver its callback.
 
-        async def one(index: int, request: VerifyRequest | InputError) -> None:
+        Idempotent, so it may run again after a crash: recorded items are kept, a finished job is not
+        run again, a delivered callback is not sent again.
+
+        :param requests: the items; a dict is an item refused at submission (``{"code", "detail"}``).
+        """
+        found = await self.store.get(job_id)
+        if found is None:
+            log.warning("job %s is unknown or expired; nothing to run", job_id)
+            return
+        meta, recorded = found
+        if meta.get("status") == "running":
+            await self._run_items(job_id, requests, recorded)
+        callback = meta.get("callback")
+        if callback and callback.get("state") not in ("delivered", "failed"):
+            await self._deliver(job_id, callback["url"])
+
+    async def _run_items(self, job_id: str, requests: list[VerifyRequest | dict[str, Any]],
+                         recorded: dict[int, Any]) -> None:
+        gate = asyncio.Semaphore(JOB_CONCURRENCY)
+
+        async def one(index: int, request: VerifyRequest | dict[str, Any]) -> None:
             async with gate:
-                if isinstance(request, InputError):
-                    item = {"index": index, "status": "error", "error": {"code": request.problem_code,
-                                                                        "detail": request.detail}}
+                if isinstance(request, dict):
+                    item = {"index": index, "status": "error", "error": dict(request)}
                 else:
                     try:
                         answer = await self.verifications.verify(request)
                         item = {"index": index, "status": "done", "verified": answer.verified, "result": answer.body}
-                        counts["verified"] += answer.verified
                     except InputError as exc:
                         item = {"index": index, "status": "error", "error": {"code": exc.problem_code,
                                                                             "detail": exc.detail}}
                 await self.store.set_item(job_id, index, item)
-                counts["done"] += 1
-                await self.store.update(job_id, done=counts["done"], verified=counts["verified"])
 
         try:
-            await asyncio.gather(*(one(i, r) for i, r in enumerate(requests)))
+            await asyncio.gather(*(one(i, r) for i, r in enumerate(requests) if i not in recorded))
             await self.store.update(job_id, status="done", finished=utc_now_text())
         except Exception:  # noqa: BLE001 - a job must end in a state, not vanish
             log.exception("job %s failed", job_id)
             await self.store.update(job_id, status="failed", finished=utc_now_text())
         self.metrics.async_jobs.labels("done").inc()
-        if callback_url:
-            await self._deliver(job_id, callback_url)
 
     async def _deliver(self, job_id: str, url: str) -> None:
         """POST the finished job to ``url``, signed, with retries; records the outcome on the job."""
