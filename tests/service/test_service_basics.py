@@ -16,7 +16,7 @@ async def test_healthz_and_readyz_embedded(client):
     resp = await client.get("/readyz")
     body = await resp.json()
     assert resp.status == 200, body
-    assert body["checks"] == {"database": "ok", "redis": "not configured"}
+    assert body["checks"] == {"database": "ok", "redis": "not configured", "workers": "not configured"}
 
 
 async def test_request_id_is_taken_or_generated(client):

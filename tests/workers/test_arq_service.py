@@ -16,7 +16,7 @@ from tests.fetch.local_server import LocalServer
 from tests.service.conftest import running, service_settings
 from tests.signing import new_key, sign_ldp
 from tests.service.test_jobs import api_keys
-from tests.workers.conftest import WorkerProcess, arq_client, cleanup, new_queue
+from tests.workers.conftest import REDIS_URL, WorkerProcess, arq_client, cleanup, new_queue
 from verifier.keys.multikey import multikey_from_public_key
 from verifier.service import appkeys as K
 from verifier.service.verification import VerifyRequest
@@ -35,7 +35,7 @@ async def test_checks_run_on_the_worker_and_results_are_shared(worker, queue, mo
         metrics = await (await first.get("/metrics")).text()
         assert 'ler_worker_job_seconds_count{check="proof"} 1.0' in metrics
         ready = await (await first.get("/readyz")).json()
-        assert ready["checks"] == {"database": "ok", "redis": "ok"}
+        assert ready["checks"] == {"database": "ok", "redis": "ok", "workers": "ok"}
     async with arq_client(module_dir, queue) as second:  # another front end: the Redis cache answers
         status, body = await verify(second, signed_credential)
         assert body["cached"] is True and body["verified"] is True
@@ -66,6 +66,22 @@ async def test_missed_deadline_is_indeterminate_never_a_pass(redis_ready, tmp_pa
             assert proof["outcome"] == "indeterminate" and proof["problem"] == "DEADLINE_EXCEEDED"
             status, again = await verify(client, signed_credential)
             assert again["cached"] is False  # an undecided report is never cached
+    finally:
+        cleanup(queue)
+
+
+async def test_readyz_fails_while_no_worker_is_alive(redis_ready, tmp_path):
+    queue = new_queue()  # no worker polls this queue
+    try:
+        async with arq_client(tmp_path, queue) as client:
+            resp = await client.get("/readyz")
+            body = await resp.json()
+            assert resp.status == 503 and resp.content_type == "application/problem+json"
+            assert body["code"] == "SERVICE_UNAVAILABLE" and body["checks"]["workers"] == "none alive"
+            assert "no arq worker alive" in body["detail"] and queue in body["detail"]
+            redis.Redis.from_url(REDIS_URL).set(f"{queue}:health-check", b"stale", px=1)  # expires at once
+            await asyncio.sleep(0.05)
+            assert (await client.get("/readyz")).status == 503
     finally:
         cleanup(queue)
 

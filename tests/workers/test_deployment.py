@@ -88,8 +88,8 @@ def test_image_and_compose_commands(tmp_path, pg_database, signed_credential):
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     work = WorkerProcess(queue, tmp_path, LER_DATABASE_URL=pg_database)
     try:
+        work.start()  # /readyz is 503 until a worker is alive
         wait_http(f"http://127.0.0.1:{port}/readyz")
-        work.start()
         health = [part.replace("127.0.0.1:8080", f"127.0.0.1:{port}") for part in dockerfile_json("HEALTHCHECK")]
         assert health[0] == "python"
         assert subprocess.run([sys.executable, *health[1:]], timeout=30).returncode == 0
@@ -105,7 +105,7 @@ def test_image_and_compose_commands(tmp_path, pg_database, signed_credential):
             answer = json.loads(resp.read())
         assert answer["verified"] is True, answer
         ready = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5).read())
-        assert ready["checks"] == {"database": "ok", "redis": "ok"}
+        assert ready["checks"] == {"database": "ok", "redis": "ok", "workers": "ok"}
     finally:
         serve.terminate()
         serve.wait(timeout=20)

@@ -1,4 +1,9 @@
-"""``GET /healthz`` (the process answers) and ``GET /readyz`` (Redis and the database answer)."""
+"""``GET /healthz`` (the process answers) and ``GET /readyz`` (the database, Redis and an arq worker answer).
+
+With ``REDIS_URL`` a front end alone cannot answer a verification: the checks run on workers. Each arq
+worker rewrites ``<queue>:health-check`` every ``health_check_interval`` (30 s) with a lifetime one second
+longer, so a missing key means no worker has polled the queue for that long: not ready.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import asyncio
 from aiohttp import web
 
 from trust_registry.errors import RegistryUnavailable
+from arq.constants import health_check_key_suffix
 from redis.exceptions import RedisError
 
 from verifier import constants as C
@@ -42,13 +48,34 @@ async def _redis(request: web.Request) -> str:
         return "unreachable"
 
 
+async def _workers(request: web.Request, redis_state: str) -> str:
+    """``ok`` when an arq worker's health-check key for the queue is fresh, ``none alive`` when it is missing."""
+    redis = request.config_dict.get(K.REDIS)
+    if redis is None:
+        return "not configured"
+    if redis_state != "ok":
+        return "unknown"
+    key = request.config_dict[K.SETTINGS].queue_name + health_check_key_suffix
+    try:
+        async with asyncio.timeout(_PROBE_S):
+            return "ok" if await redis.exists(key) else "none alive"
+    except (RedisError, OSError, TimeoutError):
+        return "unknown"
+
+
 async def readyz(request: web.Request) -> web.Response:
-    """200 when the registry database (and Redis, when configured) answer; 503 ProblemDetails naming what does not."""
+    """200 when the registry database answers (and, with ``REDIS_URL``, Redis answers and an arq worker is
+    alive on the queue); else 503 ProblemDetails naming what is not."""
     checks = dict(zip(("database", "redis"), await asyncio.gather(_database(request), _redis(request))))
-    down = [name for name, state in checks.items() if state == "unreachable"]
-    if not down:
+    checks["workers"] = await _workers(request, checks["redis"])
+    reasons = [f"{name} unreachable" for name, state in checks.items() if state == "unreachable"]
+    if checks["workers"] == "none alive":
+        queue = request.config_dict[K.SETTINGS].queue_name
+        reasons.append(f"no arq worker alive on queue {queue!r} (its health-check key "
+                       f"{queue + health_check_key_suffix!r} is missing or stale); start 'ler-verifier worker'")
+    if not reasons:
         return web.json_response({"status": "ready", "checks": checks})
-    body = problem_body(503, C.PROBLEM_SERVICE_UNAVAILABLE, f"not ready: {', '.join(down)} unreachable",
+    body = problem_body(503, C.PROBLEM_SERVICE_UNAVAILABLE, f"not ready: {'; '.join(reasons)}",
                         request_id=request.get(K.REQUEST_ID))
     body["checks"] = checks
     return web.json_response(body, status=503, content_type="application/problem+json")
