@@ -181,3 +181,43 @@ async def test_credential_at_the_presentation_route_is_400(client, signed_creden
     resp = await post(client, "/presentations/verify", {"verifiablePresentation": signed_credential})
     assert resp.status == 400
     assert (await resp.json())["errors"][0]["pointer"] == "/verifiablePresentation/type"
+
+
+async def test_both_presentation_members_is_ambiguous(client, signed_credential):
+    vp = {"@context": [VC2], "type": ["VerifiablePresentation"], "verifiableCredential": [signed_credential]}
+    resp = await post(client, "/presentations/verify", {"verifiablePresentation": vp, "presentation": vp})
+    problem = await resp.json()
+    assert resp.status == 400 and "both" in problem["detail"], problem
+    assert {e["pointer"] for e in problem["errors"]} == {"/verifiablePresentation", "/presentation"}
+
+
+@pytest.mark.parametrize("options, code", [({"challenge": "c-1"}, "INVALID_CHALLENGE_ERROR"),
+                                           ({"domain": "jobs.example"}, "INVALID_DOMAIN_ERROR")])
+async def test_unsigned_presentation_cannot_prove_a_challenge_or_domain(client, signed_credential, options, code):
+    vp = {"@context": [VC2], "type": ["VerifiablePresentation"], "verifiableCredential": [signed_credential]}
+    resp = await post(client, "/presentations/verify", {"presentation": vp, "options": options},
+                      Prefer="vc-api-status-codes")
+    body = await resp.json()
+    assert resp.status == 422 and body["verified"] is False, body
+    error = next(e for e in body["errors"] if e["code"] == code)
+    assert "unsigned" in error["detail"] and "cannot prove" in error["detail"]
+    assert error in body["problemDetails"]
+
+
+async def test_unsigned_presentation_without_credentials_has_nothing_to_verify(client):
+    vp = {"@context": [VC2], "type": ["VerifiablePresentation"]}
+    body = await (await post(client, "/presentations/verify", {"presentation": vp})).json()
+    assert body["verified"] is False, body
+    assert any("nothing to verify" in e["detail"] for e in body["errors"])
+
+
+async def test_signed_presentation_without_challenge_warns_of_replay(client, signed_credential):
+    vp = _presentation(new_key(), signed_credential)
+    body = await (await post(client, "/presentations/verify", {"verifiablePresentation": vp})).json()
+    assert body["verified"] is True, body
+    warning = next(w for w in body["warnings"] if w["code"] == "NO_CHALLENGE")
+    assert "replay" in warning["detail"] and warning["type"].endswith("NO_CHALLENGE")
+    vp = _presentation(new_key(), signed_credential, challenge="c-9")
+    body = await (await post(client, "/presentations/verify", {"verifiablePresentation": vp,
+                                                               "options": {"challenge": "c-9"}})).json()
+    assert body["verified"] is True and not any(w["code"] == "NO_CHALLENGE" for w in body["warnings"])

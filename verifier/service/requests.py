@@ -184,8 +184,12 @@ def verify_request(body: Any, *, kind: str, settings: Settings) -> VerifyRequest
     if kind == "credential":
         name = "verifiableCredential"
     else:
-        name = "verifiablePresentation" if "verifiablePresentation" in body or "presentation" not in body \
-            else "presentation"
+        if "verifiablePresentation" in body and "presentation" in body:
+            raise ProblemError(400, "the body has both 'verifiablePresentation' and 'presentation'; send one: "
+                               "'verifiablePresentation' (signed) or 'presentation' (unsigned)",
+                               errors=[FieldProblem("/verifiablePresentation", "ambiguous: 'presentation' is also given"),
+                                       FieldProblem("/presentation", "ambiguous: 'verifiablePresentation' is also given")])
+        name = "verifiablePresentation" if "presentation" not in body else "presentation"
         unsigned = name == "presentation"
     document = body.get(name)
     if document is None:

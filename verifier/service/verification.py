@@ -19,6 +19,7 @@ from verifier import constants as C
 from verifier.checks.context import CheckContext
 from verifier.dispatch import Dispatcher
 from verifier.environment import Environment
+from verifier.messages import problem_details
 from verifier.options import VerifyOptions
 from verifier.parse import CredentialItem, parse_presented
 from verifier.pipeline import verify_presented
@@ -141,6 +142,8 @@ class Verifications:
         parts = CachingDispatcher(self.dispatcher, self.cache, status_ttl_s=self.status_ttl_s)
         dispatcher: Dispatcher = _UnsignedTop(parts) if request.unsigned else parts
         report = await verify_presented(presented, options=request.options, env=self.env, dispatcher=dispatcher)
+        if request.expect == "presentation":
+            presentation_policy(report, presented.items, request.options, unsigned_member=request.unsigned)
         checked_at = utc_now_text()
         body = render(report, checked_at, parts.log.checked_at)
         outcomes = [(r.check, r.outcome.value) for r in report.results]
@@ -159,6 +162,39 @@ class Verifications:
         if horizon is not None:
             limits.append(horizon)
         return max(0.0, min(limits))
+
+
+def presentation_policy(report: Report, items: tuple[CredentialItem, ...], options: VerifyOptions, *,
+                        unsigned_member: bool) -> None:
+    """What a presentation's signature (or its absence) means for the answer; changes ``report`` in place.
+
+    * an unsigned presentation cannot prove an expected ``challenge`` or ``domain``: each one asked for
+      is an error (``INVALID_CHALLENGE_ERROR`` / ``INVALID_DOMAIN_ERROR``), never silently ignored;
+    * an unsigned ``presentation`` carrying no credential has nothing to verify: an error;
+    * a signed presentation verified without a ``challenge``: a ``NO_CHALLENGE`` warning (replay of a
+      captured presentation is not prevented).
+    """
+    top = next((i for i in items if i.pointer == ""), None)
+    if top is None:
+        return
+    signed = top.jwt is not None or (isinstance(top.document, dict) and top.document.get("proof") is not None)
+    errors: list[dict[str, Any]] = []
+    if not signed:
+        for name, code in (("challenge", C.PROBLEM_INVALID_CHALLENGE_ERROR), ("domain", C.PROBLEM_INVALID_DOMAIN_ERROR)):
+            if getattr(options, name) is not None:
+                errors.append(problem_details(code, f"the presentation is unsigned, so it cannot prove the expected "
+                                              f"{name}: send it signed, as 'verifiablePresentation', with a proof "
+                                              f"over this {name}", pointer=f"/options/{name}"))
+        if unsigned_member and not any(i.pointer for i in items):
+            errors.append(problem_details(C.PROBLEM_VERIFICATION_ERROR, "nothing to verify: the unsigned "
+                                          "presentation carries no credential", pointer="/presentation"))
+    elif options.challenge is None:
+        report.warnings.append(problem_details(C.PROBLEM_NO_CHALLENGE, "the presentation was verified without an "
+                                               "expected challenge (options.challenge): a replayed presentation is "
+                                               "not detected"))
+    if errors:
+        report.errors.extend(errors)
+        report.verified = False
 
 
 def render(report: Report, checked_at: str, part_times: dict[tuple[str, str], str]) -> dict[str, Any]:
