@@ -8,6 +8,7 @@ each and prints a report. Exit status: 0 every input verified, 1 some input not 
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
 import sys
 from datetime import timezone
@@ -148,7 +149,15 @@ def serve(host: str, port: int) -> None:
 
     settings = _settings_or_usage()
     configure_logging(settings.log_level)
-    web.run_app(create_app(settings), host=host, port=port, access_log=None, print=None)
+    try:
+        web.run_app(create_app(settings), host=host, port=port, access_log=None, print=None)
+    except OSError as exc:
+        if exc.errno not in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
+            raise
+        reason = {errno.EADDRINUSE: "the address is already in use",
+                  errno.EACCES: "permission denied", errno.EADDRNOTAVAIL: "the address is not available here"}
+        click.echo(f"ler-verifier: cannot listen on {host}:{port}: {reason[exc.errno]}", err=True)
+        sys.exit(EXIT_USAGE)
 
 
 @main.command()

@@ -73,6 +73,11 @@ class ResultWaiter:
     :param fallback_poll_s: how often a waiter reads the result without a message, seconds.
     """
 
+    #: first reconnection delay after Redis is lost, seconds (doubling each failed attempt).
+    RETRY_FIRST_S = 0.5
+    #: longest reconnection delay, seconds.
+    RETRY_MAX_S = 30.0
+
     def __init__(self, redis: ArqRedis, channel: str, *, fallback_poll_s: float = 0.1):
         self.redis = redis
         self.channel = channel
@@ -94,19 +99,31 @@ class ResultWaiter:
             self._task = None
 
     async def _listen(self) -> None:
+        """Listen for ``done`` messages; reconnect with exponential backoff (``RETRY_FIRST_S`` doubling up
+        to ``RETRY_MAX_S``). Logs changes of state (lost, back), not every failed attempt."""
+        delay = self.RETRY_FIRST_S
+        lost_since: float | None = None
         while True:
             pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
             try:
                 await pubsub.subscribe(self.channel)
                 self._subscribed.set()
+                if lost_since is not None:
+                    log.warning("result listener reconnected to Redis after %.1f s", time.monotonic() - lost_since)
+                    lost_since = None
+                delay = self.RETRY_FIRST_S
                 while True:
                     message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
                     if message and message.get("type") == "message":
                         self._wake(message["data"].decode("utf-8", "replace"))
             except (RedisError, OSError) as exc:
                 self._subscribed.clear()
-                log.warning("result listener lost Redis (%s); retrying", type(exc).__name__)
-                await asyncio.sleep(0.5)
+                if lost_since is None:
+                    lost_since = time.monotonic()
+                    log.warning("result listener lost Redis (%s); retrying with backoff up to %g s",
+                                type(exc).__name__, self.RETRY_MAX_S)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self.RETRY_MAX_S)
             finally:
                 with contextlib.suppress(RedisError, OSError):
                     await pubsub.aclose()

@@ -53,3 +53,18 @@ def test_serve_starts_embedded_and_verifies(tmp_path, signed_credential):
     access = [line for line in lines if line.get("logger") == "verifier.service.access"]
     assert any(line["path"] == "/credentials/verify" and line["status"] == 200 and line.get("request_id")
                for line in access)
+
+
+def test_serve_on_a_port_in_use_is_a_clear_error(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LER_") and k != "REDIS_URL"}
+    env.update(LER_DATA_DIR=str(tmp_path), LER_CPU_WORKERS="0")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-c", "from verifier.cli import run; run()", "serve", "--host",
+                               "127.0.0.1", "--port", str(port)], env=env, capture_output=True, timeout=60)
+    assert done.returncode == 2, done.stderr
+    last = done.stderr.decode().strip().splitlines()[-1]
+    assert last == f"ler-verifier: cannot listen on 127.0.0.1:{port}: the address is already in use"
+    assert "internal error" not in done.stderr.decode()
