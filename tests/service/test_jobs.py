@@ -91,6 +91,13 @@ async def test_single_item_job(client, signed_credential):
     ({"items": [{"verifiableCredential": {}}] * 4}, 413, "/items"),
     ({"items": [{"verifiableCredential": {}}], "callback_url": "https://10.0.0.1/hook"}, 400, "/callback_url"),
     ({"items": [{"verifiableCredential": {}}], "callback_url": 5}, 400, "/callback_url"),
+    ({"items": [{"verifiableCredential": {}}], "callback_url": "https://127.1/"}, 400, "/callback_url"),
+    ({"items": [{"verifiableCredential": {}}], "callback_url": "https://0x7f000001/"}, 400, "/callback_url"),
+    ({"items": [{"verifiableCredential": {}}], "callback_url": "https://2130706433/"}, 400, "/callback_url"),
+    ({"items": [{"verifiableCredential": {}}], "callback_url": "https://0177.0.0.1/"}, 400, "/callback_url"),
+    ({"items": [{"verifiableCredential": {}}], "callback_url": "https://0x0a.1/hook"}, 400, "/callback_url"),
+    ({"items": [{"verifiableCredential": {}}], "callback_url": "https://localhost/hook"}, 400, "/callback_url"),
+    ({"items": [{"verifiableCredential": {}}], "callback_url": "https://999.1.1.1/"}, 400, "/callback_url"),
     ({"items": [{"verifiableCredential": {}}], "extra": 1}, 400, "/extra"),
 ])
 async def test_bad_jobs_are_refused(make_client, body, status, pointer):
@@ -99,6 +106,18 @@ async def test_bad_jobs_are_refused(make_client, body, status, pointer):
     problem = await resp.json()
     assert resp.status == status, problem
     assert pointer in [e["pointer"] for e in problem["errors"]]
+
+
+async def test_numeric_callback_host_is_judged_as_its_address(tmp_path):
+    from verifier.errors import FetchError
+    from verifier.service.jobs import check_callback_url, numeric_host
+
+    assert numeric_host("2130706433") == numeric_host("0177.0.0.1") == numeric_host("127.1") == "127.0.0.1"
+    assert numeric_host("hooks.example") is None and numeric_host("cafe.de") is None
+    settings = service_settings(tmp_path)
+    await check_callback_url("https://0x08080808/hook", settings)  # 8.8.8.8: public
+    with pytest.raises(FetchError, match="non-public|loopback"):
+        await check_callback_url("https://0xa9.0xfe.0xa9.0xfe/", settings)  # 169.254.169.254
 
 
 async def test_unknown_job_is_404(client):

@@ -26,7 +26,8 @@ there, signed: ``X-LER-Signature: sha256=<hex HMAC-SHA256 of the exact body with
 with ``X-LER-Delivery: <job id>`` as the idempotency key (the same on every retry, so a receiver can
 drop duplicates). Failures (connection error, timeout, non-2xx) are retried with exponential backoff
 (``LER_CALLBACK_RETRY_BASE_S`` doubling, ``LER_CALLBACK_MAX_ATTEMPTS`` tries). The callback URL passes
-the outbound-fetch rules (https only, no private addresses, checked again at connect time, no redirects).
+the outbound-fetch rules at submission (https only, no user info; a numeric host in any ``inet_aton`` form is
+judged as its address, a name by what it resolves to) and again at connect time (no redirects).
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import secrets
+import socket
 import time
 from typing import Any, Awaitable, Callable
 
@@ -48,7 +51,7 @@ from yarl import URL
 from trust_registry import ApiKey
 
 from verifier.errors import FetchError, InputError
-from verifier.fetch import _CheckingResolver, check_url  # the project's outbound rules (DESIGN.md "Security")
+from verifier.fetch import _CheckingResolver, _RefusedAddress, check_url  # the project's outbound rules (DESIGN.md "Security")
 from verifier.service.metrics import Metrics
 from verifier.service.verification import Verifications, VerifyRequest, utc_now_text
 from verifier.settings import Settings
@@ -183,9 +186,51 @@ def may_read(reader: ApiKey | None, owner: str | None) -> bool:
     return reader.allows("admin") or (owner is not None and reader.id == owner)
 
 
-def check_callback_url(url: str, settings: Settings) -> None:
-    """:raises FetchError: the URL breaks the outbound rules (https, public address, no user info)."""
-    check_url(url, allow_insecure_loopback=settings.allow_insecure_loopback)
+_NUMERIC_LABEL = re.compile(r"^(0x[0-9a-f]*|[0-9]+)$")
+
+
+def numeric_host(host: str) -> str | None:
+    """The dotted-quad IPv4 address a numeric host names with ``inet_aton`` semantics (what a resolver
+    does with it: ``127.1``, ``0x7f000001``, ``2130706433``, ``0177.0.0.1`` all mean ``127.0.0.1``), or None
+    for a host that is not such a number.
+
+    :raises FetchError: the host looks numeric but is no IPv4 address.
+    """
+    labels = host.lower().rstrip(".").split(".")
+    if not all(_NUMERIC_LABEL.match(label) for label in labels):
+        return None
+    try:
+        return socket.inet_ntoa(socket.inet_aton(host.rstrip(".")))
+    except OSError as exc:
+        raise FetchError(f"the host {host!r} is numeric but not an IPv4 address; refused") from exc
+
+
+async def check_callback_url(url: str, settings: Settings) -> None:
+    """Check a callback URL at submission by the outbound-fetch rules (https, no user info, public address).
+
+    A numeric host in any ``inet_aton`` form is judged as the address it stands for; a named host is
+    resolved (within the fetch timeout) and refused when any address is not public. A name that does not
+    resolve now is accepted: delivery resolves and checks again, with retries.
+
+    :raises FetchError: naming the rule the URL breaks.
+    """
+    target = check_url(url, allow_insecure_loopback=settings.allow_insecure_loopback)
+    host = (target.host or "").strip("[]")
+    dotted = numeric_host(host)
+    if dotted is not None:
+        try:
+            check_url(target.with_host(dotted), allow_insecure_loopback=settings.allow_insecure_loopback)
+        except FetchError as exc:
+            raise FetchError(f"{url}: the host {host!r} is the address {dotted}; {exc.detail}") from exc
+        return
+    port = target.port or 443
+    try:
+        async with asyncio.timeout(settings.fetch_timeout_s):
+            await _CheckingResolver(settings.allow_insecure_loopback).resolve(host, port, socket.AF_UNSPEC)
+    except _RefusedAddress as exc:
+        raise FetchError(str(exc)) from exc
+    except (OSError, TimeoutError, UnicodeError):
+        return  # not resolvable now: delivery checks again
 
 
 class JobRunner:

@@ -46,7 +46,7 @@ async def create_job(request: web.Request) -> web.Response:
             raise ProblemError(400, "this service signs no callbacks (LER_CALLBACK_SECRET is not set)",
                                errors=[FieldProblem("/callback_url", "callbacks are not enabled")])
         try:
-            check_callback_url(callback, settings)
+            await check_callback_url(callback, settings)
         except FetchError as exc:
             raise ProblemError(400, f"callback_url refused: {exc.detail}",
                                errors=[FieldProblem("/callback_url", exc.detail)]) from exc
