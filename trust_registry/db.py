@@ -74,7 +74,8 @@ def async_url(url: str) -> str:
 def create_engine(url: str, *, connect_timeout_s: float = 5.0, echo: bool = False) -> AsyncEngine:
     """An async engine for ``url`` with our connection settings.
 
-    SQLite: the parent directory is created, WAL journal, foreign keys on, 5 s busy timeout.
+    SQLite: the parent directory is created, WAL journal, foreign keys on, a busy timeout of
+    ``connect_timeout_s``.
     PostgreSQL: ``connect_timeout_s`` bounds connecting.
 
     :param url: any URL accepted by :func:`async_url`.
@@ -92,7 +93,8 @@ def create_engine(url: str, *, connect_timeout_s: float = 5.0, echo: bool = Fals
                 raise RegistryUnavailable(f"cannot create the directory {str(folder)!r} of the registry database: "
                                           f"{exc.strerror or type(exc).__name__}") from exc
         engine = create_async_engine(full, echo=echo, connect_args={"timeout": connect_timeout_s})
-        event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
+        busy_ms = int(connect_timeout_s * 1000)
+        event.listen(engine.sync_engine, "connect", lambda conn, record: _sqlite_on_connect(conn, busy_ms))
         return engine
     return create_async_engine(full, echo=echo, connect_args={"timeout": connect_timeout_s},
                                pool_pre_ping=True)
@@ -134,11 +136,11 @@ def is_postgresql(engine_or_conn) -> bool:
     return engine_or_conn.dialect.name == "postgresql"
 
 
-def _sqlite_on_connect(dbapi_connection, _record) -> None:
+def _sqlite_on_connect(dbapi_connection, busy_ms: int) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
     cursor.close()
 
 

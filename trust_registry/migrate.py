@@ -8,15 +8,20 @@ from alembic import command
 from alembic.config import Config
 from alembic.util.exc import CommandError
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from trust_registry.db import connect, create_engine, describe_error, is_postgresql
+from trust_registry.db import async_url, connect, create_engine, describe_error, is_postgresql
 from trust_registry.errors import RegistryUnavailable
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # pg_advisory_xact_lock key serialising concurrent migrations (any 64-bit constant of ours).
 _PG_LOCK_KEY = 0x4C45525F54525553
+
+
+#: How long a SQLite migration waits for another process's write lock, seconds.
+MIGRATION_LOCK_WAIT_S = 60.0
 
 
 async def migrate(url: str, *, revision: str = "head") -> None:
@@ -30,7 +35,10 @@ async def migrate(url: str, *, revision: str = "head") -> None:
     :raises RegistryUnavailable: the database cannot be reached or the upgrade failed.
     :raises ConfigError: unusable URL.
     """
-    engine = create_engine(url)
+    # Concurrent SQLite starters queue on the write lock, each waiting for the ones before it: allow for
+    # that (PostgreSQL's advisory lock waits by itself; its connect timeout stays short).
+    sqlite = make_url(async_url(url)).get_backend_name() == "sqlite"
+    engine = create_engine(url, connect_timeout_s=MIGRATION_LOCK_WAIT_S if sqlite else 5.0)
     try:
         await migrate_engine(engine, revision=revision)
     finally:
