@@ -76,11 +76,12 @@ async def test_revocation_shows_after_the_status_lifetime(tmp_path):
     key = new_key()
     credential = sign_ldp(ob3_credential(key.did, credentialStatus=STATUS_ENTRY), key)
     status = FakeStatus()
-    async with running(service_settings(tmp_path, cache_status_ttl_s=0.3), status=status) as client:
+    # A lifetime long enough that the second request is a hit even on a loaded machine.
+    async with running(service_settings(tmp_path, cache_status_ttl_s=1.5), status=status) as client:
         assert (await verify(client, credential))["verified"] is True
         assert (await verify(client, credential))["cached"] is True
         status.revoked = True
-        await asyncio.sleep(0.35)
+        await asyncio.sleep(1.6)
         after = await verify(client, credential)
         assert after["cached"] is False and after["verified"] is False
         assert any(e["code"] == "REVOKED" for e in after["errors"])
@@ -102,10 +103,11 @@ async def test_status_list_lifetime_shortens_the_report(tmp_path):
 
 async def test_report_never_outlives_valid_until(client):
     key = new_key()
-    soon = (datetime.now(timezone.utc) + timedelta(seconds=1.2)).isoformat(timespec="seconds").replace("+00:00", "Z")
-    credential = sign_ldp(ob3_credential(key.did, validUntil=soon), key)
+    # Whole seconds, at least 2 s ahead: the first answer is inside the window even on a loaded machine.
+    until = (datetime.now(timezone.utc) + timedelta(seconds=3)).replace(microsecond=0)
+    credential = sign_ldp(ob3_credential(key.did, validUntil=until.isoformat().replace("+00:00", "Z")), key)
     assert (await verify(client, credential))["verified"] is True
-    await asyncio.sleep(1.3)
+    await asyncio.sleep((until - datetime.now(timezone.utc)).total_seconds() + 0.2)
     after = await verify(client, credential)
     assert after["cached"] is False and after["verified"] is False
     assert any(e["code"] == "EXPIRED" for e in after["errors"])
