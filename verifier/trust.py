@@ -6,6 +6,7 @@ Lookups read an in-process snapshot that reloads when the registry version chang
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 from datetime import datetime
 from typing import AsyncIterator, Sequence
 
@@ -74,8 +75,6 @@ def configured_database_url(settings: Settings) -> str | None:
     url = default_database_url(settings.data_dir)
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
-        from pathlib import Path
-
         if not Path(path).is_file():
             return None
     return url

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from verifier import constants as C
 from verifier.checks.context import CheckContext
-from verifier.errors import CheckNotPossible
+from verifier.checks.proof import jwt_key_id  # the JWT's key id rules live with the proof check
+from verifier.errors import CheckNotPossible, ResolutionError
 from verifier.parse import CredentialItem
 from verifier.report import CheckResult, Outcome
 
@@ -25,9 +26,6 @@ def applies_to(item: CredentialItem) -> bool:
 def proof_methods(item: CredentialItem) -> list[str]:
     """The verification methods the credential's proofs name (for registries that pin issuer keys)."""
     if item.jwt is not None:
-        from verifier.checks.proof import jwt_key_id  # the JWT's key id rules live with the proof check
-        from verifier.errors import ResolutionError
-
         try:
             return [jwt_key_id(item)]
         except ResolutionError:
