@@ -9,6 +9,7 @@ edge (STYLE.md rule 4). Third-party errors are mapped by class at the boundary w
     ├── VerificationFailed             the check ran and the answer is no        -> outcome "failed"
     │   ├── InvalidSignature           cryptographic verification failed
     │   ├── InvalidProof               a proof is malformed or its options do not match
+    │   │   └── SignedMeaningMismatch  the JSON as read and the signed RDF meaning disagree on a checked property
     │   ├── InvalidJsonLd              safe-mode JSON-LD expansion refused the document
     │   ├── CanonicalizationBudgetExceeded   RDFC-1.0 ran out of its work budget (poisoned graph)
     │   ├── KeyNotAuthorized           the key is not listed for the proof purpose / not the issuer's
@@ -77,6 +78,13 @@ class InvalidProof(VerificationFailed):
     """A proof is malformed or its options are wrong (Data Integrity §2.1 PROOF_VERIFICATION_ERROR)."""
 
     problem_code = C.PROBLEM_PROOF_VERIFICATION_ERROR
+
+
+class SignedMeaningMismatch(InvalidProof):
+    """The JSON as our checks read it and the meaning the proof signs disagree about a checked property
+    (DESIGN.md "Security rules"; Data Integrity §4.4 verifies the RDF dataset, not the JSON key names)."""
+
+    problem_code = C.PROBLEM_SIGNED_MEANING_MISMATCH
 
 
 class InvalidJsonLd(VerificationFailed):
