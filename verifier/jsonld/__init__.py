@@ -4,6 +4,9 @@ Public door::
 
     expand(document, *, resources) -> list
     canonicalize(document, *, resources, hash_algorithm="sha256", max_work=200_000) -> str
+    canonicalize_signed(document, *, resources, hash_algorithm="sha256", max_work=200_000)
+        -> (str, SignedGraph)
+    key_iri(document, key, *, resources) -> str | None
 
 Contexts come only from the bundled files, operator-installed ones and the offline bundle
 (:mod:`verifier.contexts`); nothing is fetched. Expansion is always in safe mode (Data Integrity §4,
@@ -20,13 +23,15 @@ from __future__ import annotations
 from typing import Any
 
 from verifier.errors import InvalidJsonLd
+from verifier.jsonld.graph import SignedGraph
 from verifier.jsonld.loader import SAFE_MODE_BASE, document_loader
 from verifier.jsonld.processor import engine
 from verifier.jsonld.rdfc import HASH_ALGORITHMS, RDFC10
 from verifier.jsonld.safe_mode import check_dataset, check_expanded
 from verifier.options import ResourceConfig
 
-__all__ = ["expand", "canonicalize", "document_loader", "SAFE_MODE_BASE", "HASH_ALGORITHMS"]
+__all__ = ["expand", "canonicalize", "canonicalize_signed", "key_iri", "SignedGraph", "document_loader", "SAFE_MODE_BASE",
+           "HASH_ALGORITHMS"]
 
 
 def expand(document: dict[str, Any], *, resources: ResourceConfig) -> list:
@@ -64,8 +69,29 @@ def canonicalize(document: dict[str, Any], *, resources: ResourceConfig, hash_al
     :raises CanonicalizationBudgetExceeded: the graph needs more than ``max_work`` steps.
     :raises ValueError: an unsupported ``hash_algorithm`` or ``max_work`` below 1.
     """
+    return canonicalize_signed(document, resources=resources, hash_algorithm=hash_algorithm, max_work=max_work)[0]
+
+
+def canonicalize_signed(document: dict[str, Any], *, resources: ResourceConfig, hash_algorithm: str = "sha256",
+                        max_work: int = 200_000) -> tuple[str, SignedGraph]:
+    """:func:`canonicalize`, also returning the :class:`SignedGraph` the N-Quads were made from, so that
+    checks can read what is signed without expanding the document again.
+
+    :returns: (canonical N-Quads, signed graph).
+    :raises: as :func:`canonicalize`.
+    """
     canon = RDFC10(hash_algorithm, max_work)  # validate arguments before any work
     expanded = expand(document, resources=resources)
-    dataset = engine(resources).to_dataset(expanded)
+    dataset, graph = engine(resources).to_dataset(expanded)
     check_dataset(dataset)
-    return canon.canonicalize(dataset)
+    return canon.canonicalize(dataset), graph
+
+
+def key_iri(document: dict[str, Any], key: str, *, resources: ResourceConfig) -> str | None:
+    """The IRI ``key`` expands to as a property of ``document``'s top-level node (JSON-LD 1.1 API §5.2
+    IRI Expansion, vocab-relative, in the document's own ``@context``); for naming an alias in messages.
+
+    :returns: the expanded IRI (or keyword), or None when ``key`` does not expand.
+    :raises UnknownContext, InvalidJsonLd: the context cannot be processed.
+    """
+    return engine(resources).key_iri(document.get("@context"), key)

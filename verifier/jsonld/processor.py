@@ -10,6 +10,7 @@ worker processes (DESIGN.md: a process pool inline, one arq worker per core), ne
 
 from __future__ import annotations
 
+import secrets
 from functools import lru_cache
 from typing import Any
 
@@ -20,6 +21,7 @@ from pyld.jsonld import JsonLdProcessor, _is_absolute_iri
 
 from verifier.errors import InvalidJsonLd
 from verifier.jsonld.context_cache import ProcessedContextCache
+from verifier.jsonld.graph import SignedGraph
 from verifier.jsonld.loader import SAFE_MODE_BASE, OfflineLoader, document_loader, pyld_errors
 
 RESOLVED_CONTEXTS_MAX = 256
@@ -75,16 +77,18 @@ class SafeProcessor(JsonLdProcessor):
         return self.memo.process(compute, active_ctx, local_ctx, options, override_protected=override_protected,
                                  propagate=propagate, validate_scoped=validate_scoped)
 
-    def to_dataset(self, expanded: list, options: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    def to_dataset(self, expanded: list, options: dict[str, Any]) -> tuple[dict[str, list[dict[str, Any]]], SignedGraph]:
         """Convert expanded JSON-LD to pyld's RDF dataset shape (JSON-LD 1.1 API §8.1 Deserialize
         JSON-LD to RDF), refusing the silent drops of pyld's ``to_rdf``: relative graph names.
 
         :param expanded: safe-mode expanded JSON-LD (consumed: pyld mutates ``@list`` arrays).
-        :returns: ``{graph name: [triple]}``, ``"@default"`` for the default graph.
+        :returns: (``{graph name: [triple]}`` with ``"@default"`` for the default graph, the
+            :class:`SignedGraph` the triples were emitted from).
         :raises InvalidJsonLd: a relative graph name.
         """
         options = {"produceGeneralizedRdf": False, "processingMode": "json-ld-1.1", **options}
         issuer = IdentifierIssuer("_:b")
+        top_label = _label_top(expanded)
         node_map: dict[str, Any] = {"@default": {}}
         self._create_node_map(expanded, node_map, "@default", issuer)
         dataset = {}
@@ -92,7 +96,26 @@ class SafeProcessor(JsonLdProcessor):
             if graph_name != "@default" and not _is_absolute_iri(graph_name):
                 raise InvalidJsonLd(f"relative graph name {graph_name!r} (safe mode)")
             dataset[graph_name] = self._graph_to_rdf(graph, issuer, options)
-        return dataset
+        top = None
+        if top_label is not None:
+            top = issuer.get_id(top_label) if top_label.startswith("_:") else top_label
+        return dataset, SignedGraph(node_map, top)
+
+
+def _label_top(expanded: list) -> str | None:
+    """The identifier the top-level node will have in the node map.
+
+    A top-level node without ``@id`` is given a fresh blank-node label (random, so nothing in the
+    document can name it); blank-node labels do not change the canonical form (RDFC-1.0 §4.4 relabels).
+    :returns: the label or IRI, or None when the document did not expand to exactly one node object.
+    """
+    if len(expanded) != 1 or not isinstance(expanded[0], dict) or "@value" in expanded[0] or "@list" in expanded[0]:
+        return None
+    node = expanded[0]
+    if "@id" not in node:
+        node["@id"] = "_:top-" + secrets.token_hex(16)
+    label = node["@id"]
+    return label if isinstance(label, str) else None
 
 
 class Engine:
@@ -122,8 +145,18 @@ class Engine:
         with pyld_errors("expansion"):
             return self.processor.expand(document, self.options())
 
-    def to_dataset(self, expanded: list) -> dict[str, list[dict[str, Any]]]:
-        """Convert safe-mode expanded JSON-LD to an RDF dataset (see :meth:`SafeProcessor.to_dataset`)."""
+    def key_iri(self, local_ctx: Any, key: str) -> str | None:
+        """Expand ``key`` as a property name in the context ``local_ctx`` (see :func:`verifier.jsonld.key_iri`)."""
+        with pyld_errors("context processing"):
+            options = self.options()
+            active = self.processor._get_initial_context(options)
+            if local_ctx is not None:
+                active = self.processor.process_context(active, local_ctx, options)
+            return self.processor._expand_iri(active, key, vocab=True)
+
+    def to_dataset(self, expanded: list) -> tuple[dict[str, list[dict[str, Any]]], SignedGraph]:
+        """Convert safe-mode expanded JSON-LD to an RDF dataset and its :class:`SignedGraph`
+        (see :meth:`SafeProcessor.to_dataset`)."""
         with pyld_errors("conversion to RDF"):
             return self.processor.to_dataset(expanded, self.options())
 

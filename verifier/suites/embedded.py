@@ -25,6 +25,7 @@ from verifier import jsonld
 from verifier.errors import InvalidProof, InvalidSignature, UnsupportedCryptosuite
 from verifier.keys import verify_signature
 from verifier.options import ResourceConfig
+from verifier.signed_meaning import check_reading
 from verifier.suites.registry import Suite
 
 _ALG_BY_KEY = {"OKP/Ed25519": "EdDSA", "EC/P-256": "ES256", "EC/P-384": "ES384", "EC/secp256k1": "ES256K"}
@@ -51,21 +52,34 @@ def multibase_decode(value: Any, field: str = "proofValue") -> bytes:
     raise InvalidProof(f"{field} uses multibase prefix {value[0]!r}; expected 'z' (base58btc)")
 
 
-def _transform(doc: dict[str, Any], suite: Suite, hash_name: str, resources: ResourceConfig, max_work: int) -> bytes:
+def _transform(doc: dict[str, Any], suite: Suite, hash_name: str, resources: ResourceConfig, max_work: int,
+               reading: str | None) -> bytes:
+    """The bytes a suite hashes: JCS (RFC 8785) of the JSON, or RDFC-1.0 N-Quads of its meaning.
+
+    With ``reading`` (a node kind of :data:`verifier.checked_terms.SHAPES`), an RDF transform also
+    refuses a document whose plain JSON reading differs from the signed meaning (the signed-meaning
+    gate, :func:`verifier.signed_meaning.check_reading`), from the same expansion: nothing is expanded twice.
+    """
     if suite.transform == "jcs":
-        return rfc8785.dumps(doc)
-    return jsonld.canonicalize(doc, resources=resources, hash_algorithm=hash_name, max_work=max_work).encode("utf-8")
+        return rfc8785.dumps(doc)  # the bytes themselves are signed: the JSON is what is signed
+    nquads, graph = jsonld.canonicalize_signed(doc, resources=resources, hash_algorithm=hash_name, max_work=max_work)
+    if reading is not None:
+        check_reading(doc, graph, reading, name_key=lambda key: jsonld.key_iri(doc, key, resources=resources))
+    return nquads.encode("utf-8")
 
 
 def verify_data(document: dict[str, Any], proof: dict[str, Any], previous: list[dict[str, Any]], suite: Suite,
-                hash_name: str, resources: ResourceConfig, max_work: int) -> bytes:
+                hash_name: str, resources: ResourceConfig, max_work: int, reading: str | None = None) -> bytes:
     """Build the bytes the signature covers: ``H(proofConfig) || H(document)``.
 
     :param document: the secured document (its ``proof`` is ignored).
     :param proof: the proof being verified.
     :param previous: the proofs named by ``proof.previousProof`` (Data Integrity §2.1.2 proof chains).
     :param hash_name: ``"sha256"`` or ``"sha384"``.
+    :param reading: ``"credential"`` or ``"presentation"`` to apply the signed-meaning gate (the proof
+        configuration is then read as ``"proof"``); None when signing.
     :returns: the concatenated hashes (64 or 96 bytes).
+    :raises SignedMeaningMismatch: with ``reading``, the JSON as the checks read it is not what is signed.
     """
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     if previous:
@@ -76,10 +90,10 @@ def verify_data(document: dict[str, Any], proof: dict[str, Any], previous: list[
     if "@context" in document:
         config["@context"] = document["@context"]
     h = hashlib.new(hash_name)
-    h.update(_transform(config, suite, hash_name, resources, max_work))
+    h.update(_transform(config, suite, hash_name, resources, max_work, reading and "proof"))
     proof_hash = h.digest()
     h = hashlib.new(hash_name)
-    h.update(_transform(unsecured, suite, hash_name, resources, max_work))
+    h.update(_transform(unsecured, suite, hash_name, resources, max_work, reading))
     return proof_hash + h.digest()
 
 
@@ -93,7 +107,7 @@ def _check_context_prefix(doc_ctx: Any, proof_ctx: Any) -> None:
 
 def verify_embedded_proof(document: dict[str, Any], proof: dict[str, Any], previous: list[dict[str, Any]],
                           suite: Suite, public_jwk: dict[str, Any], resources: ResourceConfig,
-                          max_work: int) -> str:
+                          max_work: int, reading: str = "credential") -> str:
     """Check one embedded proof's signature.
 
     :param document: the secured document.
@@ -103,18 +117,21 @@ def verify_embedded_proof(document: dict[str, Any], proof: dict[str, Any], previ
     :param public_jwk: the verification method's public key (JWK, RFC 7517).
     :param resources: where JSON-LD contexts come from.
     :param max_work: RDFC-1.0 work budget.
+    :param reading: ``"credential"`` or ``"presentation"``: how the checks read the document (the
+        signed-meaning gate, :mod:`verifier.signed_meaning`).
     :returns: the JWS/curve algorithm used (e.g. ``"EdDSA"``, ``"ES384"``), for the report.
     :raises InvalidSignature: the signature does not verify.
     :raises InvalidProof: malformed proof value, wrong key type for the suite.
     :raises UnsupportedCryptosuite: an algorithm or key we do not implement.
     :raises UnknownContext: a context that is not installed.
     :raises InvalidJsonLd: safe-mode expansion refused the document.
+    :raises SignedMeaningMismatch: an RDF-canonicalised document whose JSON reading is not what is signed.
     """
     key_type = _key_type(public_jwk)
     if not any(key_type.startswith(k) for k in suite.key_types):
         raise InvalidProof(f"{suite.name} cannot use a {key_type} key")
     hash_name = "sha384" if key_type == "EC/P-384" and suite.proof_type == "DataIntegrityProof" else "sha256"
-    data = verify_data(document, proof, previous, suite, hash_name, resources, max_work)
+    data = verify_data(document, proof, previous, suite, hash_name, resources, max_work, reading)
     if suite.signature == "multibase":
         alg = _ALG_BY_KEY[key_type]
         verify_signature(public_jwk, alg, data, multibase_decode(proof.get("proofValue")))
