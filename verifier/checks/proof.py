@@ -143,7 +143,7 @@ async def _embedded_proof(item: CredentialItem, proof: dict[str, Any], proofs: l
         method = await _resolve(proof.get("verificationMethod"), purpose, entry, ctx)
         entry["alg"] = await ctx.env.cpu.run(
             verify_embedded_proof, item.document, proof, previous, suite, method.public_jwk,
-            ctx.env.resources, ctx.options.limits.canonicalization_max_work)
+            ctx.env.resources, ctx.options.limits.canonicalization_max_work, item.kind)
     except (VerificationFailed, CheckNotPossible) as exc:
         return _settle(entry, exc)
     entry.update(outcome=Outcome.PASSED.value, detail="signature verified")
