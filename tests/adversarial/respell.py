@@ -74,6 +74,8 @@ def _add_context(doc: dict[str, Any], local: dict[str, Any]) -> None:
 def _expanded_value(value: Any, term_def: dict[str, Any]) -> Any:
     """``value`` written so that it means the same without the term's coercion."""
     coercion = term_def.get("@type")
+    if term_def.get("@container") == "@graph":  # each value is a graph object of its own
+        return [{"@graph": v} for v in (value if isinstance(value, list) else [value])]
     if isinstance(value, list):
         return [_expanded_value(v, term_def) for v in value]
     if coercion == "@id" and isinstance(value, str):
