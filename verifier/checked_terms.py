@@ -49,6 +49,14 @@ class Term:
     kind: str
     shape: str | None = None
 
+    @property
+    def iri_order(self) -> tuple[str, ...]:
+        """``iris`` in a fixed order (for reading values deterministically)."""
+        return _ORDER.get(self.iris) or _ORDER.setdefault(self.iris, tuple(sorted(self.iris)))
+
+
+_ORDER: dict[frozenset[str], tuple[str, ...]] = {}
+
 
 @dataclass(frozen=True)
 class Shape:

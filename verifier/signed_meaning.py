@@ -106,8 +106,11 @@ def _compare_node(obj: dict[str, Any], node: dict[str, Any], graph_name: str, sh
         raise _Mismatch(path + "/id", f"the signed id is {signed_id!r}, the JSON id is {json_id!r}")
     _compare_types(obj, node, shape, path)
     for term in shape.terms:
-        signed = [v for iri in sorted(term.iris) for v in node.get(iri, [])]
-        _compare_term(term, _as_list(obj.get(term.name)), signed, obj, graph_name, graph, f"{path}/{term.name}")
+        value = obj.get(term.name)
+        signed = [v for iri in term.iri_order if iri in node for v in node[iri]]
+        if value is None and not signed:
+            continue  # neither the JSON nor the signed data states it
+        _compare_term(term, _as_list(value), signed, obj, graph_name, graph, f"{path}/{term.name}")
 
 
 def _local_name(iri: str) -> str:

@@ -16,7 +16,10 @@ The active context is identified by its ``_uuid``: pyld assigns a fresh one to e
 context and freezes it (``frozendict``), so a ``_uuid`` names exactly one immutable context. Only
 frozen active contexts are memoised; so are only top-level calls (pyld's internal recursion, which
 passes ``cycles``, is left alone). The local context is keyed by its JSON text (sorted keys), so the
-key is content, not object identity. Results are the frozen contexts pyld itself would return;
+key is content, not object identity. That text is itself remembered per local-context *object* (held,
+so its id is never reused): the scoped contexts of pinned context files are the same objects on every
+verification, so their key is not serialised again. Context objects are never mutated once parsed
+(pyld deep-copies the documents it expands and freezes what it processes). Results are the frozen contexts pyld itself would return;
 errors are never cached. The memo is LRU-bounded.
 
 Equivalence with stock pyld is guarded by a test that compares canonical N-Quads with and without
@@ -36,9 +39,12 @@ from frozendict import frozendict
 DEFAULT_MAX_ENTRIES = 1024
 
 
-def _local_key(local_ctx: Any) -> str:
-    if isinstance(local_ctx, str):
-        return "s:" + local_ctx
+DEFAULT_MAX_KEYS = 512
+#: keys longer than this are not remembered by identity (bounds the memory an input's inline context can hold).
+MAX_REMEMBERED_KEY_CHARS = 16_384
+
+
+def _json_key(local_ctx: Any) -> str:
     return "j:" + json.dumps(local_ctx, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -52,6 +58,7 @@ class ProcessedContextCache:
 
     def __init__(self, max_entries: int = DEFAULT_MAX_ENTRIES):
         self._entries: LRUCache = LRUCache(maxsize=max_entries)
+        self._keys: LRUCache = LRUCache(maxsize=DEFAULT_MAX_KEYS)  # id(local context) -> (it, its key)
         self.hits = 0
         self.misses = 0
 
@@ -65,7 +72,7 @@ class ProcessedContextCache:
         if not isinstance(active_ctx, frozendict) or "_uuid" not in active_ctx:
             return compute()
         try:
-            key = (active_ctx["_uuid"], _local_key(local_ctx), override_protected, propagate, validate_scoped,
+            key = (active_ctx["_uuid"], self._local_key(local_ctx), override_protected, propagate, validate_scoped,
                    options.get("base"), options.get("processingMode"))
         except (TypeError, ValueError):  # not JSON-serialisable: let pyld decide
             return compute()
@@ -79,7 +86,19 @@ class ProcessedContextCache:
             self._entries[key] = result
         return result
 
+    def _local_key(self, local_ctx: Any) -> str:
+        if isinstance(local_ctx, str):
+            return "s:" + local_ctx
+        known = self._keys.get(id(local_ctx))
+        if known is not None and known[0] is local_ctx:
+            return known[1]
+        key = _json_key(local_ctx)
+        if len(key) <= MAX_REMEMBERED_KEY_CHARS:
+            self._keys[id(local_ctx)] = (local_ctx, key)
+        return key
+
     def clear(self) -> None:
         """Drop every entry and reset the counters."""
         self._entries.clear()
+        self._keys.clear()
         self.hits = self.misses = 0
