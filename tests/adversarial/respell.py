@@ -172,6 +172,19 @@ def property_scoped(doc, pointer, term, term_def, name="xAlias"):
     return out
 
 
+def property_scoped_term(doc, pointer, term, term_def, name="xAlias"):
+    """A second name for the *parent* property (same IRI) whose property-scoped ``@context`` defines the
+    nested property's alias (JSON-LD 1.1 §4.1.8 scoped contexts); for a property one level down."""
+    parent = pointer.strip("/")
+    if not parent or "/" in parent or parent not in DEFINITIONS:
+        raise ValueError("property_scoped_term re-spells a property of a top-level node-valued property")
+    out = copy.deepcopy(doc)
+    _add_context(out, {"xParent": {**DEFINITIONS[parent], "@context": {name: dict(term_def)}}})
+    out["xParent"] = out.pop(parent)
+    out["xParent"][name] = out["xParent"].pop(term)
+    return out
+
+
 def array_of_one(doc, pointer, term, term_def, name=""):
     """A one-element array where one value is expected."""
     out = copy.deepcopy(doc)
@@ -235,6 +248,7 @@ SPELLINGS: dict[str, Spelling] = {
     "value_object": value_object,
     "type_scoped": type_scoped,
     "property_scoped": property_scoped,
+    "property_scoped_term": property_scoped_term,
     "array_of_one": array_of_one,
     "nest": nest,
     "included": included,
