@@ -164,13 +164,13 @@ def serve(host: str, port: int) -> None:
 def worker() -> None:
     """Run an arq worker for the dispatched checks (needs REDIS_URL); run one per core."""
     from verifier.service.logging import configure_logging
-    from workers.settings import create_worker
+    from workers.run import run_worker
 
     settings = _settings_or_usage()
     if not settings.redis_url:
         raise click.UsageError("REDIS_URL is not set: a worker takes its jobs from Redis")
     configure_logging(settings.log_level)
-    create_worker(settings).run()
+    run_worker(settings)
 
 
 def _settings_or_usage() -> Settings:

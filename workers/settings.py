@@ -34,6 +34,9 @@ from workers.tasks import TASK_FUNCTIONS, run_verification_job
 
 RESULT_KEEP_S = 5.0
 MAX_TRIES = 5
+#: how often a worker rewrites ``<queue>:health-check`` (its lifetime is one second longer), seconds:
+#: ``/readyz`` sees a dead worker within this plus one second (issue 9).
+HEALTH_CHECK_INTERVAL_S = 2
 
 
 def registry_url(settings: Settings) -> str:
@@ -117,7 +120,7 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
         "after_job_end": _announce,
         "ctx": {"settings": settings, "done_channel": done_channel(settings.queue_name),
                 "in_progress_s": settings.worker_job_timeout_s + 1.0},
-        "health_check_interval": 30,
+        "health_check_interval": HEALTH_CHECK_INTERVAL_S,
     }
 
 

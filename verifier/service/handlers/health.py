@@ -1,8 +1,9 @@
 """``GET /healthz`` (the process answers) and ``GET /readyz`` (the database, Redis and an arq worker answer).
 
 With ``REDIS_URL`` a front end alone cannot answer a verification: the checks run on workers. Each arq
-worker rewrites ``<queue>:health-check`` every ``health_check_interval`` (30 s) with a lifetime one second
-longer, so a missing key means no worker has polled the queue for that long: not ready.
+worker rewrites ``<queue>:health-check`` every ``health_check_interval`` (2 s,
+:data:`workers.settings.HEALTH_CHECK_INTERVAL_S`) with a lifetime one second longer, so a missing key means no
+worker has polled the queue for 3 s: not ready.
 """
 
 from __future__ import annotations
