@@ -242,6 +242,10 @@ def _iso(value: datetime) -> str:
     return value.isoformat().replace("+00:00", "Z")
 
 
+#: how long the last answer for an API key stands in for the database while it cannot be read, seconds.
+OUTAGE_KEY_TTL_S = 900.0
+
+
 class TrustRegistry:
     """A process's handle on the registry database: cached snapshot, API key checks.
 
@@ -255,6 +259,9 @@ class TrustRegistry:
         self._checked_at = float("-inf")
         self._lock = asyncio.Lock()
         self._keys: TTLCache = TTLCache(maxsize=1024, ttl=key_cache_ttl_s) if key_cache_ttl_s > 0 else None
+        #: the last answer for each token, kept ``outage_key_ttl_s``: used only while the database cannot
+        #: be read (then no key can be revoked through it either).
+        self._last_keys: TTLCache = TTLCache(maxsize=1024, ttl=OUTAGE_KEY_TTL_S)
 
     @classmethod
     async def open(cls, database_url: str, *, migrate_schema: bool = True, refresh_interval_s: float = 0.0,
@@ -265,7 +272,8 @@ class TrustRegistry:
             False opens lazily without touching the database.
         :param refresh_interval_s: seconds during which :meth:`snapshot` trusts its cached version
             without asking the database (0: ask every time; one cheap ``SELECT``).
-        :param key_cache_ttl_s: seconds an :meth:`authenticate` answer is cached (0: no cache).
+        :param key_cache_ttl_s: seconds an :meth:`authenticate` answer is cached (0: no cache): a key
+            revoked in the database stops working in this process within this time.
         :param connect_timeout_s: seconds to wait for a connection.
         :raises ConfigError: a malformed or unsupported URL: not parseable, a database other than SQLite or
             PostgreSQL, a port outside 1..65535, or (when migrating) a URL setting the driver refuses. The
@@ -326,6 +334,10 @@ class TrustRegistry:
     async def authenticate(self, token: str) -> ApiKey | None:
         """The live API key a bearer token belongs to (answers cached ``key_cache_ttl_s``).
 
+        While the database cannot be read, a token answered in the last :data:`OUTAGE_KEY_TTL_S`
+        seconds gets that answer again (so verification goes on through a database outage);
+        a token never seen raises.
+
         :param token: the bearer token as presented.
         :returns: the key, or None for an unknown, malformed or revoked token.
         :raises RegistryUnavailable: the database cannot be read.
@@ -333,15 +345,21 @@ class TrustRegistry:
         cache_key = token_cache_key(token)
         if self._keys is not None and cache_key in self._keys:
             return self._keys[cache_key]
-        conn = await self._connect()
         try:
-            key = await authenticate_token(conn, token=token)
-        except (SQLAlchemyError, OSError, asyncio.TimeoutError) as exc:
-            raise RegistryUnavailable(f"cannot read API keys: {describe_error(exc)}") from exc
-        finally:
-            await _close(conn)
+            conn = await self._connect()
+            try:
+                key = await authenticate_token(conn, token=token)
+            except (SQLAlchemyError, OSError, asyncio.TimeoutError) as exc:
+                raise RegistryUnavailable(f"cannot read API keys: {describe_error(exc)}") from exc
+            finally:
+                await _close(conn)
+        except RegistryUnavailable:
+            if cache_key in self._last_keys:  # the database is down: the answer it gave last
+                return self._last_keys[cache_key]
+            raise
         if self._keys is not None:
             self._keys[cache_key] = key
+        self._last_keys[cache_key] = key
         return key
 
     async def close(self) -> None:

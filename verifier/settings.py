@@ -28,6 +28,8 @@ Every URL, timeout and cap is a field; a bad value names the variable and the va
 ``LER_CACHE_STATUS_TTL_S``     result cache: life of a status result when its list says nothing, seconds (300)
 ``LER_CACHE_MAX_ENTRIES``      result cache (embedded): most cached entries (10,000)
 ``LER_REGISTRY_POLL_S``        how long a read registry version is trusted for cache keys, seconds (1)
+``LER_KEY_CACHE_S``            how long an API key check is remembered, seconds (5): a revoked key stops
+                               working within this time in every process
 ``LER_QUEUE_NAME``             arq queue name (``ler:checks``)
 ``LER_WORKER_JOB_TIMEOUT_S``   worker: timeout of one check job; a crashed worker's job is retried after it (15)
 ``LER_WORKER_POLL_S``          worker: queue polling interval, seconds (0.002)
@@ -86,6 +88,7 @@ class Settings(BaseSettings):
     cache_status_ttl_s: float = Field(default=300.0, ge=0)
     cache_max_entries: int = Field(default=10_000, ge=0)
     registry_poll_s: float = Field(default=1.0, ge=0)
+    key_cache_s: float = Field(default=5.0, ge=0, le=3600)
     queue_name: str = Field(default="ler:checks", min_length=1, max_length=200)
     worker_job_timeout_s: float = Field(default=15.0, gt=0, le=3600)
     worker_poll_s: float = Field(default=0.002, gt=0, le=5)

@@ -79,9 +79,10 @@ class Authenticator:
         self._checked_at = float("-inf")
 
     async def keys_configured(self) -> bool:
-        """True when at least one live API key exists (remembered ``keys_check_s``).
+        """True when at least one live API key exists (remembered ``keys_check_s``; while the database
+        cannot be read, the last answer stands).
 
-        :raises RegistryUnavailable: the key table cannot be read.
+        :raises RegistryUnavailable: the key table cannot be read and was never read.
         """
         if self._configured is not None and time.monotonic() - self._checked_at < self.keys_check_s:
             return self._configured
@@ -89,6 +90,8 @@ class Authenticator:
             async with self.registry.engine.connect() as conn:
                 self._configured = bool(await list_keys(conn))
         except (SQLAlchemyError, OSError) as exc:
+            if self._configured is not None:  # the database is down: what it said last stands
+                return self._configured
             raise RegistryUnavailable(f"cannot read API keys: {type(exc).__name__}") from exc
         self._checked_at = time.monotonic()
         return self._configured
