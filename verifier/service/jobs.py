@@ -75,10 +75,18 @@ def requests_to_json(requests: list[VerifyRequest | InputError]) -> list[dict[st
     out = []
     for request in requests:
         if isinstance(request, InputError):
-            out.append({"error": {"code": request.problem_code, "detail": request.detail}})
+            out.append({"error": _item_error(request)})
         else:
             out.append({"document": request.document, "expect": request.expect, "unsigned": request.unsigned,
                         "options": options_to_json(request.options)})
+    return out
+
+
+def _item_error(error: InputError) -> dict[str, Any]:
+    """An item refused at submission, as its result shows it: ``{"code", "detail", "pointer"?}``."""
+    out = {"code": error.problem_code, "detail": error.detail}
+    if error.pointer:
+        out["pointer"] = error.pointer
     return out
 
 
@@ -279,8 +287,7 @@ class JobRunner:
         if self.enqueue is not None:
             await self.enqueue(job_id, requests_to_json(requests))
         else:
-            items = [{"code": r.problem_code, "detail": r.detail} if isinstance(r, InputError) else r
-                     for r in requests]
+            items = [_item_error(r) if isinstance(r, InputError) else r for r in requests]
             task = asyncio.create_task(self.run(job_id, items), name=f"ler-job-{job_id}")
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
@@ -347,8 +354,7 @@ class JobRunner:
                         answer = await self.verifications.verify(request)
                         item = {"index": index, "status": "done", "verified": answer.verified, "result": answer.body}
                     except InputError as exc:
-                        item = {"index": index, "status": "error", "error": {"code": exc.problem_code,
-                                                                            "detail": exc.detail}}
+                        item = {"index": index, "status": "error", "error": _item_error(exc)}
                 await self.store.set_item(job_id, index, item)
 
         try:

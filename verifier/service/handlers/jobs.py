@@ -6,7 +6,7 @@ import json
 
 from aiohttp import web
 
-from verifier.errors import FetchError
+from verifier.errors import FetchError, InputError
 from verifier.service import appkeys as K
 from verifier.service.jobs import check_callback_url
 from verifier.service.problems import FieldProblem, ProblemError
@@ -19,7 +19,13 @@ def _prefixed(err: ProblemError, prefix: str) -> ProblemError:
 
 
 async def create_job(request: web.Request) -> web.Response:
-    """Accept one item (a verify body) or ``{"items": [...], "callback_url"?}``; 202 with ``Location``."""
+    """Accept one item (a verify body) or ``{"items": [...], "callback_url"?}``; 202 with ``Location``.
+
+    Only a malformed envelope (not an object, ``items`` not a non-empty list, too many items, a bad
+    ``callback_url``) fails the whole request with 400. An item that cannot be read (not an object, no
+    credential, a string that is not a compact JWS, an unknown option) gets its own result,
+    ``{"status": "error", "error": {"code", "detail", "pointer"}}``; every other item is verified.
+    """
     request[K.API_KEY] = await request.config_dict[K.AUTH].require(request, "verify")
     settings = request.config_dict[K.SETTINGS]
     body = await read_json(request, settings, max_bytes=settings.max_batch_body_bytes)
@@ -50,13 +56,17 @@ async def create_job(request: web.Request) -> web.Response:
         except FetchError as exc:
             raise ProblemError(400, f"callback_url refused: {exc.detail}",
                                errors=[FieldProblem("/callback_url", exc.detail)]) from exc
-    requests = []
+    requests: list = []
     for index, item in enumerate(items):
         where = prefix + str(index) if prefix == "/items/" else ""
         try:
             requests.append(verify_request(item, kind=item_kind(item), settings=settings))
         except ProblemError as err:
-            raise _prefixed(err, where) from None
+            if not where:  # a single item is the whole request: 400
+                raise _prefixed(err, where) from None
+            # one bad item of a batch is that item's result, not the batch's
+            pointer = where + (err.errors[0].pointer if err.errors else "")
+            requests.append(InputError(err.detail, problem_code=err.code, pointer=pointer))
     job_id = await request.config_dict[K.JOBS].submit(requests, callback, owner=request[K.API_KEY])
     location = str(request.app.router["verification"].url_for(job_id=job_id))
     return web.json_response({"id": job_id, "status": "running", "progress": {"total": len(requests), "done": 0}},
