@@ -7,6 +7,7 @@ import asyncio
 import copy
 import hashlib
 import hmac
+import time
 from datetime import datetime, timezone
 
 import pytest
@@ -16,7 +17,7 @@ from tests.service.conftest import running, service_settings
 from trust_registry import ApiKey, create_key
 from trust_registry.db import create_engine
 from verifier.service import appkeys as K
-from verifier.service.jobs import may_read
+from verifier.service.jobs import check_signature, may_read
 
 SECRET = "s3cret-for-tests"
 
@@ -159,8 +160,15 @@ async def test_callback_is_signed_and_retried(tmp_path, signed_credential):
         await asyncio.wait_for(receiver.got.wait(), 10)
         assert len(receiver.deliveries) == 3
         headers, body = receiver.deliveries[-1]
-        expected = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
-        assert hmac.compare_digest(headers["X-LER-Signature"], expected)
+        signature = headers["X-LER-Signature"]
+        t = int(signature.split(",")[0].removeprefix("t="))
+        assert abs(t - time.time()) < 30
+        expected = hmac.new(SECRET.encode(), f"{t}.".encode() + body, hashlib.sha256).hexdigest()
+        assert hmac.compare_digest(signature, f"t={t},v1={expected}")
+        assert check_signature(SECRET, signature, body, now=time.time())
+        assert not check_signature(SECRET, signature, body, now=time.time() + 301)  # a replay, later
+        assert not check_signature(SECRET, signature, body + b" ", now=time.time())
+        assert not check_signature("other-secret", signature, body, now=time.time())
         assert {h["X-LER-Delivery"] for h, _ in receiver.deliveries} == {job_id}  # one idempotency key
         assert b'"verified": true' in body
         for _ in range(100):

@@ -22,9 +22,10 @@ it (any other key gets the same 404 as for an unknown id, so ids reveal nothing)
 configured, so the request carries none) every job is readable, as every route is open.
 
 Callbacks: when a job finishes and has a ``callback_url``, the service POSTs the finished job document
-there, signed: ``X-LER-Signature: sha256=<hex HMAC-SHA256 of the exact body with LER_CALLBACK_SECRET>``,
-with ``X-LER-Delivery: <job id>`` as the idempotency key (the same on every retry, so a receiver can
-drop duplicates). Failures (connection error, timeout, non-2xx) are retried with exponential backoff
+there, signed: ``X-LER-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 keyed with LER_CALLBACK_SECRET
+over "<t>." followed by the exact body>`` (a fresh ``t`` on every attempt, so a receiver refuses replays by
+the age of ``t``), with ``X-LER-Delivery: <job id>`` as the idempotency key (the same on every retry, so a
+receiver can drop duplicates). Failures (connection error, timeout, non-2xx) are retried with exponential backoff
 (``LER_CALLBACK_RETRY_BASE_S`` doubling, ``LER_CALLBACK_MAX_ATTEMPTS`` tries). The callback URL passes
 the outbound-fetch rules at submission (https only, no user info; a numeric host in any ``inet_aton`` form is
 judged as its address, a name by what it resolves to) and again at connect time (no redirects).
@@ -65,9 +66,29 @@ SIGNATURE_HEADER = "X-LER-Signature"
 DELIVERY_HEADER = "X-LER-Delivery"
 
 
-def sign_body(secret: str, body: bytes) -> str:
-    """``sha256=<hex>``: HMAC-SHA256 of ``body`` keyed with ``secret`` (UTF-8)."""
-    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+def sign_body(secret: str, body: bytes, timestamp: int) -> str:
+    """``t=<timestamp>,v1=<hex>``: HMAC-SHA256 keyed with ``secret`` (UTF-8) over ``b"<timestamp>." + body``.
+
+    :param timestamp: Unix time of this delivery attempt, seconds.
+    """
+    mac = hmac.new(secret.encode("utf-8"), f"{timestamp}.".encode("ascii") + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={mac}"
+
+
+def check_signature(secret: str, header: str, body: bytes, *, now: float, tolerance_s: float = 300.0) -> bool:
+    """What a receiver does with ``X-LER-Signature``: True when it is ours and at most ``tolerance_s``
+    seconds old (a replay of an older delivery is refused).
+
+    :param now: the receiver's Unix time, seconds.
+    """
+    fields = dict(part.split("=", 1) for part in header.split(",") if "=" in part)
+    try:
+        timestamp = int(fields["t"])
+    except (KeyError, ValueError):
+        return False
+    if abs(now - timestamp) > tolerance_s:
+        return False
+    return hmac.compare_digest(sign_body(secret, body, timestamp), f"t={timestamp},v1={fields.get('v1', '')}")
 
 
 def requests_to_json(requests: list[VerifyRequest | InputError]) -> list[dict[str, Any]]:
@@ -369,10 +390,10 @@ class JobRunner:
         """POST the finished job to ``url``, signed, with retries; records the outcome on the job."""
         document = await self.document(job_id)
         body = json.dumps(document, ensure_ascii=False).encode("utf-8")
-        headers = {"Content-Type": "application/json", DELIVERY_HEADER: job_id,
-                   SIGNATURE_HEADER: sign_body(self.settings.callback_secret or "", body)}
         delay = self.settings.callback_retry_base_s
         for attempt in range(1, self.settings.callback_max_attempts + 1):
+            headers = {"Content-Type": "application/json", DELIVERY_HEADER: job_id,
+                       SIGNATURE_HEADER: sign_body(self.settings.callback_secret or "", body, int(time.time()))}
             error = await self._post(url, body, headers)
             if error is None:
                 await self.store.update(job_id, callback={"url": url, "state": "delivered", "attempts": attempt})
