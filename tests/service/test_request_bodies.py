@@ -9,7 +9,9 @@ import json
 import logging
 import zlib
 
+import brotli
 import pytest
+from backports import zstd
 
 from tests.service.conftest import running, service_settings
 
@@ -32,7 +34,7 @@ def _errors(caplog) -> list[logging.LogRecord]:
 async def test_compressed_bodies_are_read(client, signed_credential, path):
     body = _verify_body(signed_credential)
     for coding, data in (("gzip", gzip.compress(body)), ("deflate", zlib.compress(body)), ("GZIP", gzip.compress(body)),
-                         ("identity", body)):
+                         ("br", brotli.compress(body)), ("zstd", zstd.compress(body)), ("identity", body)):
         resp = await _post(client, path, data, coding)
         assert resp.status in (200, 202), (coding, await resp.text())
         if resp.status == 200:
@@ -69,23 +71,25 @@ async def test_truncated_gzip_names_the_coding(client, signed_credential, path):
 
 
 @pytest.mark.parametrize("path", PATHS)
-async def test_compression_bomb_is_413(make_client, caplog, path):
+@pytest.mark.parametrize("coding, compress", [("gzip", gzip.compress), ("br", brotli.compress),
+                                              ("zstd", zstd.compress)])
+async def test_compression_bomb_is_413(make_client, caplog, path, coding, compress):
     client = await make_client(max_body_bytes=10_000, max_batch_body_bytes=100_000)
-    bomb = gzip.compress(b" " * 20_000_000)  # 20 kB that inflate to 20 MB
+    bomb = compress(b" " * 20_000_000)  # a few kB that inflate to 20 MB
     assert len(bomb) < 100_000
-    resp = await _post(client, path, bomb, "gzip")
+    resp = await _post(client, path, bomb, coding)
     problem = await resp.json()
     assert resp.status == 413 and problem["code"] == "PAYLOAD_TOO_LARGE", problem
     assert not _errors(caplog)
 
 
 @pytest.mark.parametrize("path", PATHS)
-@pytest.mark.parametrize("coding", ["compress", "gzip, gzip", "x-custom"])
+@pytest.mark.parametrize("coding", ["compress", "gzip, gzip", "x-custom", "xz", "gzip, br"])
 async def test_unsupported_coding_is_415_with_accept_encoding(client, signed_credential, path, coding):
     resp = await _post(client, path, _verify_body(signed_credential), coding)
     problem = await resp.json()
     assert resp.status == 415 and problem["code"] == "UNSUPPORTED_MEDIA_TYPE", problem
-    assert resp.headers["Accept-Encoding"] == "gzip, deflate"
+    assert resp.headers["Accept-Encoding"] == "gzip, deflate, br, zstd"
     assert problem["errors"][0]["pointer"] == "Content-Encoding" and repr(coding) in problem["detail"]
 
 

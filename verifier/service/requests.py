@@ -27,10 +27,11 @@ KNOWN_OPTIONS = ("checks", "challenge", "domain", "requireTrustedIssuer")
 _WRAPPER_BYTES = 64 * 1024  # room for the request wrapper and options around the document
 
 
-#: content codings aiohttp decodes before the body reaches us (``br``/``zstd`` only with their libraries;
-#: without them aiohttp refuses the request itself). Any other coding would reach us still encoded.
+#: content codings aiohttp decodes before the body reaches us, with its decoded-size bound per read
+#: (``br`` through ``Brotli``, ``zstd`` through ``backports.zstd``: both are dependencies, so aiohttp never
+#: answers a plain-text 400 for them). Any other coding would reach us still encoded: 415.
 DECODED_CODINGS = frozenset({"gzip", "deflate", "br", "zstd"})
-ACCEPT_ENCODING = "gzip, deflate"
+ACCEPT_ENCODING = "gzip, deflate, br, zstd"
 
 
 def check_content_coding(request: web.Request) -> None:
