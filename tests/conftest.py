@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-VECTORS = SHARED / "vectors"
+#: the conformance corpus: ``LER_VECTORS`` when set (run the tests from anywhere), else ``../shared/vectors``.
+VECTORS = Path(os.environ["LER_VECTORS"]).resolve() if os.environ.get("LER_VECTORS") else SHARED / "vectors"
 
 
 def vectors_or_skip() -> Path:
     """The shared vector corpus directory, or skip the test with a message when it is absent."""
     if not (VECTORS / "MANIFEST.json").is_file():
-        pytest.skip(f"shared vector corpus not found at {VECTORS} (it sits beside the checkout as ../shared)")
+        pytest.skip(f"shared vector corpus not found at {VECTORS} (set LER_VECTORS to its folder; by default it "
+                    "sits beside the checkout as ../shared/vectors)")
     return VECTORS
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.adversarial.respell import SPELLINGS, definition, signed_bytes
-from tests.core.credentials import OB3, VC1, VC2, ob3_credential, vc11_credential
+from tests.core.credentials import VC1, VC2, ob3_credential, vc11_credential
 from tests.core.helpers import AT, outcome, result, run_verify
 from tests.signing import new_key, sign_ldp
 from verifier import VerifyOptions, constants as C, verify

@@ -15,7 +15,7 @@ import json
 import pytest
 
 from tests.adversarial.respell import SPELLINGS, definition, signed_bytes
-from tests.adversarial.test_signed_meaning import PAST, assert_refused_by_gate, run_with_settings, status_entry
+from tests.adversarial.test_signed_meaning import PAST, assert_refused_by_gate, run_with_settings
 from tests.conftest import vectors_or_skip
 from tests.core.credentials import VC2, ob3_credential
 from tests.core.helpers import AT, outcome, result, run_verify

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import base58
 import pytest
@@ -11,12 +10,12 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, x25519
 
 from tests.did.keyhelp import new_key, public_jwk_of, sign
+from tests.conftest import VECTORS
 from verifier.errors import InvalidSignature, ResolutionError, UnsupportedCryptosuite, VerificationFailed
 from verifier.keys import (CODEC_ED25519, CODEC_P256, CODEC_P384, CODEC_SECP256K1, b64url_encode, decode_multikey,
                            encode_multikey, load_public_key, multikey_from_public_key, multikey_to_jwk, public_jwk,
                            public_jwk_from_method, verify_signature)
 
-VECTORS = Path("/work/shared/vectors")
 MESSAGE = b"the signed bytes"
 ALGS = ["EdDSA", "Ed25519", "ES256", "ES384", "ES256K", "RS256", "PS256"]
 
@@ -179,7 +178,7 @@ def test_uncompressed_p256_multikey_is_refused(keys):
 def test_w3c_published_public_keys_match_their_private_keys():
     """The W3C vc-di-eddsa / vc-di-ecdsa test key pairs: the decoded public key is the private key's."""
     if not (VECTORS / "keys").is_dir():
-        pytest.skip("/work/shared/vectors is absent")
+        pytest.skip(f"the corpus is absent at {VECTORS} (set LER_VECTORS)")
     pairs = [json.loads((VECTORS / p).read_text()) for p in (
         "keys/w3c-vc-di-eddsa/keyPair.json", "keys/w3c-vc-di-ecdsa/p256KeyPair.json",
         "keys/w3c-vc-di-ecdsa/p384KeyPair.json")]
@@ -238,7 +237,7 @@ def test_publickeyjwk_with_d_is_refused(keys):
 def test_publickeypem_ob2_cryptographic_key():
     path = VECTORS / "resources/1edtech-ob20/key1.json"
     if not path.is_file():
-        pytest.skip("/work/shared/vectors is absent")
+        pytest.skip(f"the corpus is absent at {VECTORS} (set LER_VECTORS)")
     jwk = public_jwk_from_method(json.loads(path.read_text()))
     assert jwk["kty"] == "RSA" and jwk["e"] == "AQAB"
 

@@ -1,22 +1,21 @@
-"""Resolution from the offline bundle /work/shared/vectors: DCC did:web DIDs and hosted key documents,
+"""Resolution from the offline bundle (the shared corpus, ``LER_VECTORS``): DCC did:web DIDs and hosted key documents,
 never the network."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
+from tests.conftest import VECTORS
 from verifier.did import KeyResolver
 from verifier.errors import FetchError, ResolutionError
 from verifier.fetch import Fetcher
 from verifier.keys import multikey_to_jwk
 from verifier.options import ResourceConfig
 
-VECTORS = Path("/work/shared/vectors")
 pytestmark = pytest.mark.skipif(not (VECTORS / "dids" / "index.json").is_file(),
-                                reason="offline bundle /work/shared/vectors is absent")
+                                reason=f"offline bundle {VECTORS} is absent (set LER_VECTORS)")
 
 DCC_DIDS = {
     "did:web:digitalcredentials.github.io:vc-test-fixtures:dids:legacy":
