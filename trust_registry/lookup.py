@@ -171,7 +171,7 @@ class RegistrySnapshot:
         else:
             allowed, listed = None, self.identifier_count
         if not listed:
-            return TrustDecision(None, "the trust registry lists no issuers", None, None, None, self.version,
+            return TrustDecision(None, NO_REGISTRY_REASON, None, None, None, self.version,
                                  REGISTRY_EMPTY)
         normalized = normalize_identifier(issuer_id)
         entry = _first(self._exact.get(normalized, ()), allowed)
@@ -241,6 +241,11 @@ def issuer_display(issuer: Issuer) -> dict:
 def _iso(value: datetime) -> str:
     return value.isoformat().replace("+00:00", "Z")
 
+
+#: The one wording, in the CLI, the HTTP answer and README, for "there is no registry to ask" (none
+#: configured, or one with no issuer): the issuer's trust cannot be judged.
+NO_REGISTRY_REASON = ("trust not checked: no trust registry is imported (import one with 'ler-verifier registry "
+                      "import', or do not require a trusted issuer: requireTrustedIssuer: false)")
 
 #: how long the last answer for an API key stands in for the database while it cannot be read, seconds.
 OUTAGE_KEY_TTL_S = 900.0

@@ -7,6 +7,8 @@ Without a registry the outcome is ``indeterminate`` and ``trusted`` is null; it 
 
 from __future__ import annotations
 
+from trust_registry.lookup import NO_REGISTRY_REASON
+
 from verifier import constants as C
 from verifier.checks.context import CheckContext
 from verifier.checks.proof import jwt_key_id  # the JWT's key id rules live with the proof check
@@ -39,7 +41,7 @@ def proof_methods(item: CredentialItem) -> list[str]:
 async def run(item: CredentialItem, ctx: CheckContext) -> CheckResult:
     """Ask the trust source; map its decision to an outcome with the registry's evidence."""
     if ctx.env.trust is None:
-        return CheckResult(ID, Outcome.INDETERMINATE, "no trust registry configured", C.PROBLEM_TRUST_NOT_CHECKED,
+        return CheckResult(ID, Outcome.INDETERMINATE, NO_REGISTRY_REASON, C.PROBLEM_TRUST_NOT_CHECKED,
                            {"trusted": None}, target=item.pointer)
     issuer = item.document.get("issuer")
     issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
