@@ -202,13 +202,19 @@ def nest(doc, pointer, term, term_def, name="xNest"):
     return out
 
 
-def included(doc, pointer, term, term_def, name=""):
-    """The property moved to an ``@included`` node object with the same id (JSON-LD 1.1 §4.7)."""
+def _identified(doc, pointer) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """A copy of ``doc``, the object at ``pointer`` in it, and that object's id (a blank-node label is
+    given to one without: labels do not change the dataset)."""
     out = copy.deepcopy(doc)
     holder = _at(out, pointer)
-    node_id = holder.get("id")
-    if node_id is None:
-        node_id = holder["id"] = "_:respelled"
+    if holder.get("id") is None:
+        holder["id"] = "_:respelled"
+    return out, holder, holder["id"]
+
+
+def included(doc, pointer, term, term_def, name=""):
+    """The property moved to an ``@included`` node object with the same id (JSON-LD 1.1 §4.7)."""
+    out, holder, node_id = _identified(doc, pointer)
     # Keyed by IRI: VCDM 2.0 scopes its terms to the VerifiableCredential type, which the included
     # node object does not state.
     out.setdefault("@included", []).append({"id": node_id, term_def["@id"]: _expanded_value(holder.pop(term), term_def)})
@@ -226,11 +232,7 @@ def graph_top(doc, pointer, term, term_def, name=""):
 
 def reverse(doc, pointer, term, term_def, name=""):
     """The property stated from the value's side with ``@reverse`` inside an ``@included`` node."""
-    out = copy.deepcopy(doc)
-    holder = _at(out, pointer)
-    node_id = holder.get("id")
-    if node_id is None:
-        node_id = holder["id"] = "_:respelled"
+    out, holder, node_id = _identified(doc, pointer)
     value = holder.pop(term)
     if not isinstance(value, dict):
         raise ValueError("reverse needs a node object value")
