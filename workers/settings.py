@@ -59,8 +59,9 @@ async def _startup(ctx: dict[str, Any]) -> None:
     stack.push_async_callback(registry.close)
     env = ctx["env"] = await stack.enter_async_context(
         open_environment(settings, executor=None, trust=RegistryTrustSource(registry)))
-    ctx["jobs"] = _job_runner(ctx, settings, registry, env)
-    stack.push_async_callback(ctx["jobs"].close)
+    if "redis" in ctx:  # an arq worker (a process running only the check tasks, e.g. a benchmark, has no queue)
+        ctx["jobs"] = _job_runner(ctx, settings, registry, env)
+        stack.push_async_callback(ctx["jobs"].close)
     ctx["stack"] = stack
 
 
