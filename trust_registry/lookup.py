@@ -336,6 +336,10 @@ class TrustRegistry:
             self._snapshot, self._checked_at = snap, time.monotonic()
             return snap
 
+    def invalidate(self) -> None:
+        """Ask the database for the version on the next :meth:`snapshot` (after a write through this process)."""
+        self._checked_at = float("-inf")
+
     async def authenticate(self, token: str) -> ApiKey | None:
         """The live API key a bearer token belongs to (answers cached ``key_cache_ttl_s``).
 

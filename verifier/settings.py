@@ -27,7 +27,7 @@ Every URL, timeout and cap is a field; a bad value names the variable and the va
 ``LER_CACHE_MAX_TTL_S``        result cache: longest life of any cached report or part, seconds (3,600)
 ``LER_CACHE_STATUS_TTL_S``     result cache: life of a status result when its list says nothing, seconds (300)
 ``LER_CACHE_MAX_ENTRIES``      result cache (embedded): most cached entries (10,000)
-``LER_REGISTRY_POLL_S``        how long a read registry version is trusted for cache keys, seconds (1)
+``LER_REGISTRY_POLL_S``        how long a read registry version is trusted (cache keys, trust snapshot), seconds (1)
 ``LER_KEY_CACHE_S``            how long an API key check is remembered, seconds (5): a revoked key stops
                                working within this time in every process
 ``LER_QUEUE_NAME``             arq queue name (``ler:checks``)

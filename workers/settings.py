@@ -55,7 +55,7 @@ def bulk_job_timeout_s(settings: Settings) -> float:
 async def _startup(ctx: dict[str, Any]) -> None:
     settings: Settings = ctx["settings"]
     stack = contextlib.AsyncExitStack()
-    registry = await TrustRegistry.open(registry_url(settings))
+    registry = await TrustRegistry.open(registry_url(settings), refresh_interval_s=settings.registry_poll_s)
     stack.push_async_callback(registry.close)
     env = ctx["env"] = await stack.enter_async_context(
         open_environment(settings, executor=None, trust=RegistryTrustSource(registry)))

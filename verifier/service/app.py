@@ -91,10 +91,12 @@ async def _registry(app: web.Application):
     settings = app[K.SETTINGS]
     url = registry_url(settings)
     try:
-        registry = await TrustRegistry.open(url, key_cache_ttl_s=settings.key_cache_s)
+        registry = await TrustRegistry.open(url, key_cache_ttl_s=settings.key_cache_s,
+                                            refresh_interval_s=settings.registry_poll_s)
     except RegistryUnavailable as exc:
         log.warning("trust registry not reachable at start-up (%s); continuing, /readyz reports it", exc)
-        registry = await TrustRegistry.open(url, migrate_schema=False, key_cache_ttl_s=settings.key_cache_s)
+        registry = await TrustRegistry.open(url, migrate_schema=False, key_cache_ttl_s=settings.key_cache_s,
+                                            refresh_interval_s=settings.registry_poll_s)
     app[K.REGISTRY] = registry
     app[K.VERSIONS] = VersionTracker(registry, settings.registry_poll_s)
     auth = Authenticator(registry, RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst))

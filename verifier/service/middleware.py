@@ -84,6 +84,9 @@ async def request_middleware(request: web.Request, handler) -> web.StreamRespons
             versions = request.config_dict.get(K.VERSIONS)
             if versions is not None:
                 versions.invalidate()
+            registry = request.config_dict.get(K.REGISTRY)
+            if registry is not None:
+                registry.invalidate()
             auth = request.config_dict.get(K.AUTH)
             if auth is not None:
                 auth.forget()
