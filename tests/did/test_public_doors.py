@@ -28,5 +28,5 @@ def test_resolver_signature_is_the_agreed_one():
 
 def test_verification_method_fields():
     assert [f.name for f in dataclasses.fields(VerificationMethod)] == [
-        "id", "type", "controller", "public_jwk", "document_id", "relationships", "from_cache"]
+        "id", "type", "controller", "public_jwk", "document_id", "relationships", "from_cache", "revoked", "expires"]
     assert VerificationMethod.__dataclass_params__.frozen

@@ -9,6 +9,7 @@ Whether the key's controller is the issuer is the separate ``issuer_key`` check.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urldefrag
 
@@ -21,7 +22,7 @@ from verifier.report import CheckResult, Outcome
 from verifier.suites import suite_for
 from verifier.suites.embedded import verify_embedded_proof
 from verifier.suites.jwt import check_algorithm, verify_compact
-from verifier.timestamps import parse_timestamp
+from verifier.timestamps import format_timestamp, from_numeric_date, parse_timestamp
 
 ID = C.CHECK_PROOF
 DESCRIPTION = "Every proof verifies with a key its controller authorises for the proof purpose."
@@ -84,11 +85,16 @@ def _check_options(item: CredentialItem, proof: dict[str, Any], ctx: CheckContex
     want = purpose_for(item)
     if proof.get("proofPurpose") != want:
         raise InvalidProof(f"proofPurpose is {proof.get('proofPurpose')!r}; a {item.kind} needs {want!r}")
+    now, skew = ctx.options.now, timedelta(seconds=ctx.options.max_clock_skew_s)
     for name in ("created", "expires"):
         if name in proof:
             stamp, _ = parse_timestamp(proof[name], f"proof.{name}")
-            if name == "expires" and stamp < ctx.options.now:
+            if name == "expires" and stamp < now - skew:
                 raise InvalidProof(f"the proof expired at {proof[name]}")
+            if name == "created" and stamp > now + skew:
+                raise InvalidProof(f"the proof's created ({proof[name]}) is later than now "
+                                   f"({format_timestamp(now)}{', with the allowed clock skew' if skew else ''}): "
+                                   "a proof from the future is not accepted")
     opts = ctx.options
     if item.kind == "presentation" and item.parent is None:
         if opts.challenge is not None and proof.get("challenge") != opts.challenge:
@@ -119,7 +125,8 @@ def _previous(proof: dict[str, Any], proofs: list[dict[str, Any]]) -> list[dict[
     return found
 
 
-async def _resolve(vm_id: Any, purpose: str, entry: dict[str, Any], ctx: CheckContext):
+async def _resolve(vm_id: Any, purpose: str, entry: dict[str, Any], ctx: CheckContext,
+                   signed_at: datetime | None = None):
     if not isinstance(vm_id, str) or not vm_id:
         raise InvalidProof("verificationMethod must be a URL string")
     method = await ctx.env.key_resolver.resolve_verification_method(vm_id)
@@ -128,7 +135,27 @@ async def _resolve(vm_id: Any, purpose: str, entry: dict[str, Any], ctx: CheckCo
     entry["authorized"] = purpose in method.relationships
     if not entry["authorized"]:
         raise KeyNotAuthorized(f"{vm_id} is not listed under {purpose} by its controller {method.controller}")
+    _check_lifecycle(method, signed_at, ctx)
     return method
+
+
+def _check_lifecycle(method, signed_at: datetime | None, ctx: CheckContext) -> None:
+    """A verification method's ``revoked`` and ``expires`` (Controlled Identifiers 1.0 §2.2.1): a key revoked
+    at or before the proof was made (or, without ``created``, before now), or expired, signs nothing.
+
+    :raises KeyNotAuthorized: revoked or expired. :raises MalformedValue: a date that is not RFC 3339.
+    """
+    now, skew = ctx.options.now, timedelta(seconds=ctx.options.max_clock_skew_s)
+    if method.revoked is not None:
+        revoked, _ = parse_timestamp(method.revoked, f"verification method {method.id} revoked")
+        if revoked <= (signed_at or now):
+            when = f"before the proof was created ({format_timestamp(signed_at)})" if signed_at else "already"
+            raise KeyNotAuthorized(f"{method.id} was revoked by its controller at {format_timestamp(revoked)}, "
+                                   f"{when}")
+    if method.expires is not None:
+        expires, _ = parse_timestamp(method.expires, f"verification method {method.id} expires")
+        if expires < now - skew:
+            raise KeyNotAuthorized(f"{method.id} expired at {format_timestamp(expires)}")
 
 
 async def _embedded_proof(item: CredentialItem, proof: dict[str, Any], proofs: list[dict[str, Any]],
@@ -140,7 +167,8 @@ async def _embedded_proof(item: CredentialItem, proof: dict[str, Any], proofs: l
         suite = suite_for(proof)
         _check_options(item, proof, ctx)
         previous = _previous(proof, proofs)
-        method = await _resolve(proof.get("verificationMethod"), purpose, entry, ctx)
+        signed_at = parse_timestamp(proof["created"], "proof.created")[0] if "created" in proof else None
+        method = await _resolve(proof.get("verificationMethod"), purpose, entry, ctx, signed_at)
         entry["alg"] = await ctx.env.cpu.run(
             verify_embedded_proof, item.document, proof, previous, suite, method.public_jwk,
             ctx.env.resources, ctx.options.limits.canonicalization_max_work, item.kind)
@@ -175,6 +203,17 @@ def jwt_key_id(item: CredentialItem) -> str:
     raise ResolutionError("the JWT has no kid and its iss is not a DID that names a single key")
 
 
+def _issued_at(item: CredentialItem) -> datetime | None:
+    """A JWT's ``iat`` (RFC 7519 §4.1.6) as the time it was signed, when it is a number."""
+    iat = item.jwt.payload.get("iat")
+    if isinstance(iat, (int, float)) and not isinstance(iat, bool):
+        try:
+            return from_numeric_date(iat, "iat")
+        except MalformedValue:
+            return None
+    return None
+
+
 def _check_jwt_binding(item: CredentialItem, ctx: CheckContext) -> None:
     """VP-JWT: ``nonce`` carries the challenge and ``aud`` the domain (VC-JWT 1.1 §6.3.1)."""
     claims, opts = item.jwt.payload, ctx.options
@@ -199,7 +238,7 @@ async def _jwt_proof(item: CredentialItem, ctx: CheckContext) -> dict[str, Any]:
         _check_jwt_binding(item, ctx)
         vm_id = jwt_key_id(item)
         entry["verificationMethod"] = vm_id
-        method = await _resolve(vm_id, purpose_for(item), entry, ctx)
+        method = await _resolve(vm_id, purpose_for(item), entry, ctx, _issued_at(item))
         verify_compact(item.jwt.compact, method.public_jwk, alg)
         entry["alg"] = alg
     except (VerificationFailed, CheckNotPossible) as exc:

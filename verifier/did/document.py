@@ -36,6 +36,8 @@ class VerificationMethod:
     :ivar relationships: the verification relationships of that document listing the method
         (subset of :data:`RELATIONSHIPS`).
     :ivar from_cache: True when the document came from the resolver's cache.
+    :ivar revoked: the method's ``revoked`` date-time as stated (Controlled Identifiers 1.0 §2.2.1), or None.
+    :ivar expires: the method's ``expires`` date-time as stated (Controlled Identifiers 1.0 §2.2.1), or None.
     """
 
     id: str
@@ -45,6 +47,8 @@ class VerificationMethod:
     document_id: str
     relationships: frozenset[str]
     from_cache: bool = False
+    revoked: object = None
+    expires: object = None
 
 
 def check_document(doc, expected_id: str, source: str) -> dict:
@@ -135,4 +139,5 @@ def method_from_document(doc: dict, vm_id: str, *, from_cache: bool) -> Verifica
     if not isinstance(mtype, str):
         raise ResolutionError(f"{vm_id} has no type")
     return VerificationMethod(id=vm_id, type=mtype, controller=controller, public_jwk=public_jwk_from_method(method),
-                              document_id=doc_id, relationships=relationships(doc, vm_id), from_cache=from_cache)
+                              document_id=doc_id, relationships=relationships(doc, vm_id), from_cache=from_cache,
+                              revoked=method.get("revoked"), expires=method.get("expires"))

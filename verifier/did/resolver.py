@@ -214,9 +214,10 @@ class KeyResolver:
                                                             "publicKeyPem")):
             if not jwk_equal(public_jwk_from_method(listed), jwk):
                 raise ResolutionError(f"{controller} lists {vm_id} with a different key")
+        lifecycle = {name: method.get(name, (listed or {}).get(name)) for name in ("revoked", "expires")}
         return VerificationMethod(id=vm_id, type=str(method.get("type")), controller=controller, public_jwk=jwk,
                                   document_id=controller, relationships=relationships(cdoc, vm_id),
-                                  from_cache=cached and c_cached)
+                                  from_cache=cached and c_cached, **lifecycle)
 
 
 @lru_cache(maxsize=4096)
