@@ -23,6 +23,60 @@ SIGNED_MEANING_DIFFERS = {
 }
 
 
+#: Entries the source calls valid whose Open Badges 3.0 AchievementSubject has neither ``id`` nor
+#: ``identifier`` (issue 8 section 2): the data model says "either id or at least one identifier MUST be
+#: supplied" (OB 3.0 AchievementSubject), so our parse check fails them with MALFORMED_VALUE_ERROR. The
+#: proof still verifies. All are Digital Credentials Consortium fixtures (DCC issues badges to a name only).
+#: Those the source already calls invalid stay invalid and are not listed.
+UNIDENTIFIED_ACHIEVEMENT_SUBJECT = frozenset({
+    "dcc-vc-test-fixtures/v1-bothSignatureTypes-didkey-fourRegistry-noStatus-noExpiry",
+    "dcc-vc-test-fixtures/v1-bothSignatureTypes-didkey-legacy-noStatus-noExpiry",
+    "dcc-vc-test-fixtures/v1-bothSignatureTypes-didkey-mixedRegistry-validStatus-noExpiry",
+    "dcc-vc-test-fixtures/v1-bothSignatureTypes-didkey-noRegistry-noStatus-noExpiry",
+    "dcc-vc-test-fixtures/v1-bothSignatureTypes-didkey-oidf-noStatus-noExpiry",
+    "dcc-vc-test-fixtures/v1-bothSignatureTypes-didweb-legacy-noStatus-noExpiry",
+    "dcc-vc-test-fixtures/v1-bothSignatureTypes-didweb-legacy-validStatus-noExpiry",
+    "dcc-vc-test-fixtures/v1-bothSignatureTypes-didweb-oidf-noStatus-noExpiry",
+    "dcc-vc-test-fixtures/v1-bothSignatureTypes-didweb-oidf-validStatus-noExpiry",
+    "dcc-vc-test-fixtures/v1-dataIntegrityProof-didkey-fourRegistry-noStatus-noExpiry",
+    "dcc-vc-test-fixtures/v1-dataIntegrityProof-didkey-legacy-noStatus-noExpiry",
+    "dcc-vc-test-fixtures/v1-dataIntegrityProof-didkey-mixedRegistry-validStatus-noExpiry",
+    "dcc-vc-test-fixtures/v1-dataIntegrityProof-didkey-noRegistry-noStatus-noExpiry",
+    "dcc-vc-test-fixtures/v1-dataIntegrityProof-didkey-oidf-noStatus-noExpiry",
+    "dcc-vc-test-fixtures/v1-dataIntegrityProof-didweb-legacy-noStatus-noExpiry",
+    "dcc-vc-test-fixtures/v1-dataIntegrityProof-didweb-legacy-validStatus-noExpiry",
+    "dcc-vc-test-fixtures/v1-dataIntegrityProof-didweb-oidf-noStatus-noExpiry",
+    "dcc-vc-test-fixtures/v1-dataIntegrityProof-didweb-oidf-validStatus-noExpiry",
+    "dcc-vc-test-fixtures/v1-ed25519-didkey-fourRegistry-noStatus-noExpiry",
+    "dcc-vc-test-fixtures/v1-ed25519-didkey-legacy-noStatus-noExpiry-stringIssuerId",
+    "dcc-vc-test-fixtures/v1-ed25519-didkey-legacyRegistry-noStatus-noExpiry-issuerImageId",
+    "dcc-vc-test-fixtures/v1-ed25519-didkey-mixedRegistry-validStatus-noExpiry",
+    "dcc-vc-test-fixtures/v1-ed25519-didkey-noRegistry-noStatus-noExpiry",
+    "dcc-vc-test-fixtures/v1-ed25519-didkey-oidf-noStatus-noExpiry",
+    "dcc-vc-test-fixtures/v1-ed25519-didweb-legacy-noStatus-noExpiry",
+    "dcc-vc-test-fixtures/v1-ed25519-didweb-legacy-validStatus-noExpiry",
+    "dcc-vc-test-fixtures/v1-ed25519-didweb-oidf-noStatus-noExpiry",
+    "dcc-vc-test-fixtures/v1-ed25519-didweb-oidf-validStatus-noExpiry",
+    "dcc-vc-test-fixtures/v2-bothSignatureTypes-didweb-oidf-noStatus-notExpired",
+    "dcc-vc-test-fixtures/v2-dataIntegrityProof-didkey-legacyRegistry-noStatus-noExpiry-achievementTypeExample",
+    "dcc-vc-test-fixtures/v2-dataIntegrityProof-didkey-legacyRegistry-noStatus-noExpiry-credName",
+    "dcc-vc-test-fixtures/v2-dataIntegrityProof-didkey-legacyRegistry-noStatus-noExpiry-credSubjName",
+    "dcc-vc-test-fixtures/v2-dataIntegrityProof-didkey-legacyRegistry-noStatus-notExpired-withSchema",
+    "dcc-vc-test-fixtures/v2-dataIntegrityProof-didkey-oidf-noStatus-notExpired-complexIssuer",
+    "dcc-vc-test-fixtures/v2-dataIntegrityProof-didweb-oidf-noStatus-notExpired",
+    "dcc-vc-test-fixtures/v2-ed25519-didkey-legacy-noStatus-noExpiry-lcwExperience",
+    "dcc-vc-test-fixtures/v2-ed25519-didweb-oidf-noStatus-notExpired",
+    "dcc-verifier-core/v1NoStatus",
+    "dcc-verifier-core/v1SimpleIssuerId",
+    "dcc-verifier-core/v1WithValidStatus",
+    "dcc-verifier-core/v2DoubleSigWithValidStatus",
+    "dcc-verifier-core/v2EddsaWithValidStatus",
+    "dcc-verifier-core/v2WithValidStatus",
+    "dcc-verifier-core/v2didWebMultikeyWithValidStatus",
+    "dcc-verifier-core/v2didWebWithValidStatus",
+})
+
+
 @dataclass(frozen=True)
 class Expectation:
     """verified: the ``verified`` we must report; proof: acceptable proof outcomes (None: not asserted)."""
@@ -45,6 +99,10 @@ def expectation(entry: dict, *, status_supported: bool) -> Expectation:
                                               "supported yet; fail closed (never verified)")
     if "ecdsa-sd-2023" in (entry.get("cryptosuites") or []):
         return Expectation(False, frozenset({"indeterminate"}), "ecdsa-sd-2023 is not supported: indeterminate")
+    if entry["id"] in UNIDENTIFIED_ACHIEVEMENT_SUBJECT:
+        return Expectation(False, proof, "issue 8: the Open Badges 3.0 AchievementSubject has neither id nor "
+                                         "identifier, so the data-model (parse) check fails (OB 3.0 "
+                                         "AchievementSubject: 'either id or at least one identifier MUST be supplied')")
     if requires.get("key_resolution") == "vm-fragment-multikey":
         return Expectation(False, frozenset({"indeterminate"}),
                            "key named only by a URL fragment of an unpublished controller document: we never take a "
@@ -86,3 +144,4 @@ def _status_note(lists: list[dict], verified: bool) -> tuple[bool, str] | None:
                       + ("" if verified else "; the source's reasons (a set bit, an expired credential or a broken "
                                              "list) still make it invalid"))
     return None
+

@@ -68,6 +68,7 @@ def problems_of(item: CredentialItem) -> list[tuple[str, str]]:
         if holder is not None and not _is_url(holder if isinstance(holder, str) else
                                               holder.get("id") if isinstance(holder, dict) else None):
             out.append(("/holder", "holder must be a URL or an object with an id URL"))
+    out.extend(jose_cose_problems(item))
     proof = doc.get("proof")
     if proof is not None and not (isinstance(proof, dict) or
                                   (isinstance(proof, list) and all(isinstance(p, dict) for p in proof))):
@@ -103,8 +104,64 @@ def _credential_problems(item: CredentialItem) -> list[tuple[str, str]]:
             ptr = f"/credentialStatus/{i}" if isinstance(status, list) else "/credentialStatus"
             if not isinstance(entry, dict) or not isinstance(entry.get("type"), (str, list)):
                 out.append((ptr, "each credentialStatus must be an object with a type"))
+    out.extend(_achievement_subject_problems(doc))
     if item.jwt is not None and item.jwt.style == "vc1.1":
         out.extend(_jwt_claim_problems(item))
+    return out
+
+
+_OB_TYPES = ("OpenBadgeCredential", "AchievementCredential")
+
+
+def _achievement_subject_problems(doc: dict[str, Any]) -> list[tuple[str, str]]:
+    """Open Badges 3.0 data model, AchievementSubject: a subject names the learner by ``id`` or by at
+    least one ``identifier`` (IdentityObject); one with neither is issued to nobody."""
+    types = doc.get("type")
+    types = [types] if isinstance(types, str) else types if isinstance(types, list) else []
+    if not any(t in _OB_TYPES for t in types):
+        return []
+    subject = doc.get("credentialSubject")
+    subjects = subject if isinstance(subject, list) else [subject]
+    out = []
+    for i, s in enumerate(subjects):
+        if not isinstance(s, dict):
+            continue
+        if s.get("id") is None and not s.get("identifier"):
+            ptr = f"/credentialSubject/{i}" if isinstance(subject, list) else "/credentialSubject"
+            out.append((ptr, "an Open Badges 3.0 AchievementSubject must have an id or an identifier "
+                             "(OB 3.0 data model, AchievementSubject)"))
+    return out
+
+
+#: ``typ`` values of VC-JOSE-COSE §3.1.1 (and its earlier ``+ld+jwt`` draft names): the payload is the
+#: credential or presentation itself.
+JOSE_COSE_TYPES = frozenset({"vc+jwt", "vp+jwt", "vc+ld+jwt", "vp+ld+jwt"})
+
+
+def jose_cose_problems(item: CredentialItem) -> list[tuple[str, str]]:
+    """VC-JOSE-COSE §3.1.1-3.1.2: with ``typ`` vc+jwt / vp+jwt the payload is the document itself, so a
+    ``vc``/``vp`` claim beside it is refused, and ``iss``, when present, must be the issuer's (holder's) id."""
+    if item.jwt is None:
+        return []
+    typ = item.jwt.header.get("typ")
+    typ = typ.removeprefix("application/") if isinstance(typ, str) else None
+    claims, out = item.jwt.payload, []
+    if item.jwt.style == "vc1.1":
+        if typ in JOSE_COSE_TYPES:
+            claim = "vc" if "vc" in claims else "vp"
+            out.append((f"/{claim}", f"typ {typ} declares the payload to be the {item.kind} itself "
+                                     f"(VC-JOSE-COSE §3.1.1); a '{claim}' claim beside it is refused"))
+        return out
+    for claim in ("vc", "vp"):
+        if claim in claims:
+            out.append((f"/{claim}", f"a VCDM 2.0 JWT payload is the {item.kind} itself; a '{claim}' claim "
+                                     "beside it is refused (VC-JOSE-COSE §3.1.1)"))
+    if "iss" in claims:
+        name = "issuer" if item.kind == "credential" else "holder"
+        value = item.document.get(name)
+        value_id = value.get("id") if isinstance(value, dict) else value
+        if value_id is not None and claims["iss"] != value_id:
+            out.append(("/iss", f"JWT iss {claims['iss']!r} is not the {name} {value_id!r} (VC-JOSE-COSE §3.1.2)"))
     return out
 
 

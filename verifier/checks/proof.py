@@ -21,7 +21,7 @@ from verifier.parse import CredentialItem
 from verifier.report import CheckResult, Outcome
 from verifier.suites import suite_for
 from verifier.suites.embedded import verify_embedded_proof
-from verifier.suites.jwt import check_algorithm, verify_compact
+from verifier.suites.jwt import check_algorithm, check_critical, verify_compact
 from verifier.timestamps import format_timestamp, from_numeric_date, parse_timestamp
 
 ID = C.CHECK_PROOF
@@ -234,6 +234,7 @@ async def _jwt_proof(item: CredentialItem, ctx: CheckContext) -> dict[str, Any]:
     entry = _entry(f"JWT {header.get('alg')}", header.get("kid"), purpose_for(item))
     try:
         alg = check_algorithm(header)
+        check_critical(header)
         _check_jwt_typ(item)
         _check_jwt_binding(item, ctx)
         vm_id = jwt_key_id(item)

@@ -48,6 +48,28 @@ def check_algorithm(header: dict[str, Any]) -> str:
     return alg
 
 
+#: ``crit`` header parameters we understand (RFC 7515 §4.1.11): none -- we implement no JWS extension.
+UNDERSTOOD_CRITICAL: frozenset[str] = frozenset()
+
+
+def check_critical(header: dict[str, Any]) -> None:
+    """RFC 7515 §4.1.11: a ``crit`` header lists extensions the recipient must understand, or reject the JWS.
+
+    :raises InvalidProof: ``crit`` is present and malformed (not a non-empty list of strings) or names an
+        extension we do not understand.
+    """
+    if "crit" not in header:
+        return
+    crit = header["crit"]
+    if not isinstance(crit, list) or not crit or not all(isinstance(c, str) for c in crit):
+        raise InvalidProof("the JWT header crit must be a non-empty list of header names (RFC 7515 §4.1.11)",
+                           pointer="/crit")
+    unknown = [c for c in crit if c not in UNDERSTOOD_CRITICAL]
+    if unknown:
+        raise InvalidProof(f"the JWT header marks {', '.join(map(repr, unknown))} critical, which this verifier "
+                           "does not understand (RFC 7515 §4.1.11): the JWT is refused", pointer="/crit")
+
+
 #: Largest protected header we read, bytes: a did:jwk RSA ``kid`` alone is ~600 bytes.
 MAX_HEADER_BYTES = 8192
 #: Largest payload we read, bytes (the presented-body limit applies before this).
