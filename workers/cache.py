@@ -149,11 +149,11 @@ def part_key(check_id: str, item: CredentialItem, options: VerifyOptions, *, reg
              document_bytes: bytes | None = None) -> str:
     """Key of one dispatched check's result on one credential.
 
-    Includes what that check reads: the credential, its kind and nesting (a top-level presentation's
-    proof is judged against ``challenge``/``domain``), the canonicalization budget, and for
+    Includes what that check reads: the credential, its kind and nesting (a top-level document's proof,
+    presentation or credential, is judged against ``challenge``/``domain``), the canonicalization budget, and for
     ``issuer_trust`` the registry version.
     """
-    bound = item.kind == "presentation" and item.parent is None
+    bound = item.parent is None
     extra = {"kind": item.kind, "top": item.parent is None,
              "challenge": options.challenge if bound else None, "domain": options.domain if bound else None,
              "work": options.limits.canonicalization_max_work,

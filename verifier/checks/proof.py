@@ -96,7 +96,10 @@ def _check_options(item: CredentialItem, proof: dict[str, Any], ctx: CheckContex
                                    f"({format_timestamp(now)}{', with the allowed clock skew' if skew else ''}): "
                                    "a proof from the future is not accepted")
     opts = ctx.options
-    if item.kind == "presentation" and item.parent is None:
+    # The caller's expected challenge/domain bind the top-level document's proof: a presentation's, or a
+    # credential's given alone on /credentials/verify (VC-API options; Data Integrity §2.1). Never
+    # accepted and then ignored.
+    if item.parent is None:
         if opts.challenge is not None and proof.get("challenge") != opts.challenge:
             raise InvalidProof("the proof's challenge " + (repr(proof["challenge"]) if "challenge" in proof else "is missing; it")
                                + " does not match the expected challenge",
@@ -215,17 +218,17 @@ def _issued_at(item: CredentialItem) -> datetime | None:
 
 
 def _check_jwt_binding(item: CredentialItem, ctx: CheckContext) -> None:
-    """VP-JWT: ``nonce`` carries the challenge and ``aud`` the domain (VC-JWT 1.1 §6.3.1)."""
+    """A top-level JWT: ``nonce`` carries the challenge and ``aud`` the domain (VC-JWT 1.1 §6.3.1)."""
     claims, opts = item.jwt.payload, ctx.options
-    if item.kind != "presentation" or item.parent is not None:
+    if item.parent is not None:
         return
     if opts.challenge is not None and claims.get("nonce") != opts.challenge:
-        raise InvalidProof("the VP-JWT nonce does not match the expected challenge",
+        raise InvalidProof("the JWT nonce does not match the expected challenge",
                            problem_code=C.PROBLEM_INVALID_CHALLENGE_ERROR)
     if opts.domain is not None:
         aud = claims.get("aud")
         if opts.domain not in (aud if isinstance(aud, list) else [aud]):
-            raise InvalidProof("the VP-JWT aud does not match the expected domain",
+            raise InvalidProof("the JWT aud does not match the expected domain",
                                problem_code=C.PROBLEM_INVALID_DOMAIN_ERROR)
 
 
