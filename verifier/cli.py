@@ -54,8 +54,8 @@ def main() -> None:
 @click.option("--offline-bundle", type=click.Path(file_okay=False, exists=True, path_type=Path),
               envvar="LER_OFFLINE_BUNDLE", help="Answer every lookup from this offline bundle; no network.")
 @click.option("--at", "at", help="Judge validity at this RFC 3339 instant instead of now.")
-@click.option("--challenge", help="Expected presentation challenge (nonce).")
-@click.option("--domain", help="Expected presentation domain (audience).")
+@click.option("--challenge", help="Expected challenge of the top-level proof (a JWT's nonce).")
+@click.option("--domain", help="Expected domain of the top-level proof (a JWT's aud).")
 @click.option("--require-trusted-issuer", is_flag=True, help="Count issuer trust towards 'verified'.")
 def verify(files: tuple[str, ...], as_json: bool, offline_bundle: Path | None, at: str | None,
            challenge: str | None, domain: str | None, require_trusted_issuer: bool) -> None:
