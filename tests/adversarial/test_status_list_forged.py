@@ -3,9 +3,9 @@ serves (a compromised or careless list host, a cache) clears the bit, strips the
 the edited list again with a key of their own.
 
 Source: Bitstring Status List v1.0 §3.2 "Validate Algorithm" (the status list credential is itself
-verified, and a failure raises ``STATUS_VERIFICATION_ERROR``) and §6 "Security Considerations"
+verified, and a failure raises ``STATUS_VERIFICATION_ERROR``) and its "Security Considerations"
 (a list that is not secured, or secured by someone else, must not be trusted to say "not revoked");
-VC Status List 2021 §4 (the same for ``StatusList2021Credential``). The DCC conformance fixture
+the validate algorithm of VC Status List 2021 (W3C CCG) does the same for ``StatusList2021Credential``. The DCC conformance fixture
 ``status_list_credential_signature_invalid`` (``../shared/vectors``) is the public example.
 
 Refused by the ``status`` check (``verifier.status.lists``): a list whose proof fails, or that has none,
