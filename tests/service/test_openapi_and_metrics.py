@@ -7,6 +7,9 @@ import asyncio
 import copy
 import gzip
 import json
+import re
+
+import pytest
 
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
@@ -150,3 +153,34 @@ async def test_public_metrics_setting_keeps_metrics_open(tmp_path):
         assert (await client.post("/credentials/verify", json={})).status == 401  # keys exist
         resp = await client.get("/metrics")
         assert resp.status == 200 and "ler_http_requests_total" in await resp.text()
+
+
+@pytest.mark.parametrize("body, path, schema, valid", [
+    ({"verifiableCredential": "not-a-compact-jws"}, "/credentials/verify", "VerifyCredentialRequest", False),
+    ({"verifiableCredential": "a.b.c"}, "/credentials/verify", "VerifyCredentialRequest", True),
+    ({"verifiablePresentation": {}, "presentation": {}}, "/presentations/verify", "VerifyPresentationRequest", False),
+    ({}, "/presentations/verify", "VerifyPresentationRequest", False),
+    ({"verifiablePresentation": "x y"}, "/presentations/verify", "VerifyPresentationRequest", False),
+])
+async def test_request_rules_in_the_document_are_the_servers(client, body, path, schema, valid):
+    """Issue 9: what the document refuses the server refuses with 400, naming the member (and the reverse)."""
+    validator = Draft202012Validator({"$ref": f"#/components/schemas/{schema}", "components": DOC["components"]})
+    assert validator.is_valid(body) is valid
+    resp = await client.post(path, json=body)
+    if valid:
+        assert resp.status != 400 or (await resp.json())["code"] == "PARSING_ERROR"  # well-formed, unreadable JWT
+    else:
+        assert resp.status == 400, await resp.text()
+
+
+async def test_every_answer_carries_the_documented_request_id(client):
+    pattern = DOC["components"]["headers"]["XRequestId"]["schema"]["pattern"]
+    for headers in ({}, {"X-Request-Id": "abc-123"}, {"X-Request-Id": "bad id!"}):
+        resp = await client.get("/healthz", headers=headers)
+        rid = resp.headers["X-Request-Id"]
+        assert re.fullmatch(pattern, rid)
+        assert (rid == "abc-123") == (headers.get("X-Request-Id") == "abc-123")
+    for path_item in DOC["paths"].values():
+        for op in path_item.values():
+            for response in op["responses"].values():
+                assert response["headers"]["X-Request-Id"] == {"$ref": "#/components/headers/XRequestId"}
