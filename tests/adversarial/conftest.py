@@ -23,7 +23,7 @@ Verify = Callable[..., Awaitable[Report]]
 
 def _door(function) -> Verify:
     async def run(data: Any, *, settings: dict | None = None, **options) -> Report:
-        """Verify ``data`` at AT; ``settings`` overrides :func:`load_settings` keys, ``options`` VerifyOptions fields."""
+        """Verify ``data`` at AT; ``settings``: :func:`load_settings` overrides; ``options``: VerifyOptions fields."""
         async with open_environment(load_settings(allow_insecure_loopback=True, **(settings or {}))) as env:
             return await function(data, env=env, options=VerifyOptions(now=AT).replace(**options))
 

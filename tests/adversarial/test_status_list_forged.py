@@ -5,8 +5,10 @@ the edited list again with a key of their own.
 Source: Bitstring Status List v1.0 §3.2 "Validate Algorithm" (the status list credential is itself
 verified, and a failure raises ``STATUS_VERIFICATION_ERROR``) and its "Security Considerations"
 (a list that is not secured, or secured by someone else, must not be trusted to say "not revoked");
-the validate algorithm of VC Status List 2021 (W3C CCG) does the same for ``StatusList2021Credential``. The DCC conformance fixture
-``status_list_credential_signature_invalid`` (``../shared/vectors``) is the public example.
+the validate algorithm of VC Status List 2021 (W3C CCG) does the same for ``StatusList2021Credential``.
+The public example: the DCC fixture ``v2-ed25519-didkey-legacy-tamperedStatus-noExpiry`` (its list's
+``encodedList`` edited after signing; reason ``status_list_credential_signature_invalid`` in the
+``../shared/vectors`` manifest, run by ``tests/status/test_corpus.py``).
 
 Refused by the ``status`` check (``verifier.status.lists``): a list whose proof fails, or that has none,
 is ``failed`` with ``STATUS_VERIFICATION_ERROR`` and the credential is not verified; so is the issuer's
@@ -26,8 +28,8 @@ from aiohttp import web
 from tests.core.credentials import VC1, vc11_credential
 from tests.core.helpers import result
 from tests.signing import new_key, sign_jwt, sign_ldp
-from tests.status.helpers import ED2020, SL2021, bitstring, bitstring_entry, bitstring_list, credential_with, encode, sign_list, \
-    sl2021_list
+from tests.status.helpers import (ED2020, SL2021, bitstring, bitstring_entry, bitstring_list, credential_with,
+                                  encode, sign_list, sl2021_list)
 from verifier import constants as C
 
 REVOKED_INDEX = 3
