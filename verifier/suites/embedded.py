@@ -26,6 +26,7 @@ from verifier.errors import InvalidProof, InvalidSignature, UnsupportedCryptosui
 from verifier.keys import verify_signature
 from verifier.options import ResourceConfig
 from verifier.signed_meaning import check_reading
+from verifier.suites.jwt import check_algorithm
 from verifier.suites.registry import Suite
 
 _ALG_BY_KEY = {"OKP/Ed25519": "EdDSA", "EC/P-256": "ES256", "EC/P-384": "ES384", "EC/secp256k1": "ES256K"}
@@ -155,6 +156,7 @@ def _verify_detached_jws(proof: dict[str, Any], public_jwk: dict[str, Any], data
     if not isinstance(header, dict) or not isinstance(header.get("alg"), str):
         raise InvalidProof("jws header must be a JSON object with an alg")
     alg = header["alg"]
+    check_algorithm(header)  # none and HMAC are refused as forgeries here too (RFC 8725 §3.1-3.2)
     expected = {"Ed25519Signature2018": {"EdDSA"}, "EcdsaSecp256k1Signature2019": {"ES256K"}}.get(suite.name)
     if expected is not None and alg not in expected:
         raise InvalidProof(f"{suite.name} requires alg {sorted(expected)[0]}, got {alg}")
