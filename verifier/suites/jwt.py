@@ -17,6 +17,7 @@ from joserfc.jws import JWSRegistry
 from joserfc.errors import BadSignatureError, JoseError, SecurityWarning
 from joserfc.jwk import JWKRegistry
 
+from verifier import constants as C
 from verifier.errors import InvalidProof, InvalidSignature, UnsupportedCryptosuite
 
 #: JWS algorithms we verify (issue 2), with the key type each needs (RFC 7518 §3.1, RFC 8037, RFC 8812).
@@ -42,7 +43,7 @@ def check_algorithm(header: dict[str, Any]) -> str:
         raise InvalidProof("the JWT header has no alg", pointer="/alg")
     if alg.lower() == "none" or alg.upper().startswith("HS"):
         raise InvalidProof(f"JWT alg {alg} is refused: unsigned and shared-secret tokens are not verifiable credentials",
-                           problem_code="CRYPTOGRAPHIC_SECURITY_ERROR", pointer="/alg")
+                           problem_code=C.PROBLEM_CRYPTOGRAPHIC_SECURITY_ERROR, pointer="/alg")
     if alg not in ALGORITHMS:
         raise UnsupportedCryptosuite(f"JWT alg {alg} is not supported (supported: {', '.join(ALGORITHMS)})")
     return alg
