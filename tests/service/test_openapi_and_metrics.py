@@ -18,9 +18,9 @@ from referencing.jsonschema import DRAFT202012
 from tests.service.conftest import running, service_settings
 from tests.service.test_jobs import api_keys
 from verifier.service import appkeys as K
-from verifier.service.handlers.meta import OPENAPI_PATH
+from verifier.service.handlers.meta import openapi_document
 
-DOC = json.loads(OPENAPI_PATH.read_text())
+DOC = openapi_document()  # as served: openapi.json with the admin API (openapi_admin.json) merged in
 _REGISTRY = Registry().with_resource("urn:ler:openapi", Resource.from_contents(DOC, default_specification=DRAFT202012))
 
 
