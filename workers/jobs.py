@@ -53,12 +53,13 @@ from trust_registry import ApiKey
 
 from verifier.errors import FetchError, InputError
 from verifier.fetch import _CheckingResolver, _RefusedAddress, check_url  # the project's outbound rules (DESIGN.md "Security")
-from verifier.service.metrics import Metrics
-from verifier.service.verification import Verifications, VerifyRequest, utc_now_text
+from workers.metrics import Metrics
+from workers.verification import Verifications, VerifyRequest, utc_now_text
 from verifier.settings import Settings
+from workers.dispatcher import QueueUnavailable
 from workers.payload import options_from_json, options_to_json
 
-log = logging.getLogger("verifier.service.jobs")
+log = logging.getLogger("workers.jobs")
 JOB_CONCURRENCY = 8
 #: the arq task that runs a bulk job on a worker (``workers.tasks.run_verification_job``).
 JOB_TASK = "run_verification_job"
@@ -195,8 +196,6 @@ async def enqueue_job(redis, settings: Settings, job_id: str, items: list[dict[s
 
     :raises QueueUnavailable: Redis cannot be reached.
     """
-    from workers.dispatcher import QueueUnavailable
-
     try:
         await redis.enqueue_job(JOB_TASK, job_id, items, _job_id=arq_job_id(settings.queue_name, job_id),
                                 _queue_name=settings.queue_name)

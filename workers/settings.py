@@ -26,11 +26,16 @@ from arq.worker import Worker, func
 
 from trust_registry import TrustRegistry, default_database_url
 
+from verifier.dispatch import DeadlineDispatcher, InlineDispatcher
 from verifier.runtime import open_environment
 from verifier.settings import Settings
 from verifier.trust import RegistryTrustSource
+from workers.cache import RedisCache
 from workers.dispatcher import done_channel, dumps, loads
+from workers.jobs import JobRunner, job_store
+from workers.metrics import Metrics
 from workers.tasks import TASK_FUNCTIONS, run_verification_job
+from workers.verification import Verifications, VersionTracker
 
 RESULT_KEEP_S = 5.0
 MAX_TRIES = 5
@@ -67,13 +72,6 @@ async def _startup(ctx: dict[str, Any]) -> None:
 
 def _job_runner(ctx: dict[str, Any], settings: Settings, registry, env):
     """The bulk-job runner of this worker: checks inline (bounded by the verify deadline), Redis cache and store."""
-    from verifier.dispatch import InlineDispatcher
-    from verifier.service.app import DeadlineDispatcher
-    from verifier.service.jobs import JobRunner, job_store
-    from verifier.service.metrics import Metrics
-    from verifier.service.verification import Verifications, VersionTracker
-    from workers.cache import RedisCache
-
     redis = ctx["redis"]
     verifications = Verifications(env=env, dispatcher=DeadlineDispatcher(InlineDispatcher(), settings.verify_deadline_s),
                                   cache=RedisCache(redis, f"{settings.queue_name}:cache:"),

@@ -22,6 +22,7 @@ from verifier.checks import CHECKS
 from verifier.checks.context import CheckContext
 from verifier.parse import Presented
 from verifier.report import CheckResult, Outcome
+from workers.jobs import requests_from_json
 from workers.payload import item_from_json, options_from_json
 
 log = logging.getLogger("workers.tasks")
@@ -70,12 +71,10 @@ async def _keep_in_progress(ctx: dict[str, Any]) -> None:
 
 
 async def run_verification_job(ctx: dict[str, Any], job_id: str, items: list[dict[str, Any]]) -> str:
-    """Run (or resume) the bulk job ``job_id``: its items are the JSON of ``verifier.service.jobs.requests_to_json``.
+    """Run (or resume) the bulk job ``job_id``: its items are the JSON of ``workers.jobs.requests_to_json``.
 
     Idempotent (arq may run it again after a worker died): see :meth:`JobRunner.run`.
     """
-    from verifier.service.jobs import requests_from_json
-
     keeper = asyncio.create_task(_keep_in_progress(ctx))
     try:
         await ctx["jobs"].run(job_id, requests_from_json(items))

@@ -17,7 +17,7 @@ from tests.service.conftest import running, service_settings
 from trust_registry import ApiKey, create_key
 from trust_registry.db import create_engine
 from verifier.service import appkeys as K
-from verifier.service.jobs import check_signature, may_read
+from workers.jobs import check_signature, may_read
 
 SECRET = "s3cret-for-tests"
 
@@ -129,7 +129,7 @@ async def test_one_unreadable_item_does_not_fail_the_batch(make_client, signed_c
 
 async def test_numeric_callback_host_is_judged_as_its_address(tmp_path):
     from verifier.errors import FetchError
-    from verifier.service.jobs import check_callback_url, numeric_host
+    from workers.jobs import check_callback_url, numeric_host
 
     assert numeric_host("2130706433") == numeric_host("0177.0.0.1") == numeric_host("127.1") == "127.0.0.1"
     assert numeric_host("hooks.example") is None and numeric_host("cafe.de") is None

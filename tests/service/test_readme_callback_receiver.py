@@ -7,7 +7,7 @@ import textwrap
 import time
 from pathlib import Path
 
-from verifier.service.jobs import sign_body
+from workers.jobs import sign_body
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

@@ -19,7 +19,7 @@ from tests.service.test_jobs import api_keys
 from tests.workers.conftest import REDIS_URL, WorkerProcess, arq_client, cleanup, new_queue
 from verifier.keys.multikey import multikey_from_public_key
 from verifier.service import appkeys as K
-from verifier.service.verification import VerifyRequest
+from workers.verification import VerifyRequest
 from verifier.options import VerifyOptions
 
 

@@ -10,7 +10,7 @@ import redis
 
 from tests.service.test_jobs import SECRET, Receiver
 from tests.workers.conftest import REDIS_URL, WorkerProcess, arq_client, cleanup, new_queue
-from verifier.service.jobs import JOB_TASK, arq_job_id
+from workers.jobs import JOB_TASK, arq_job_id
 from workers.dispatcher import open_pool
 
 

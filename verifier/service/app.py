@@ -31,18 +31,18 @@ from trust_registry.errors import RegistryUnavailable
 
 from verifier import constants as C
 from verifier.checks.context import CheckContext
-from verifier.dispatch import Dispatcher, InlineDispatcher
+from verifier.dispatch import DeadlineDispatcher, Dispatcher, InlineDispatcher
 from verifier.environment import StatusSource
 from verifier.parse import CredentialItem
 from verifier.report import CheckResult, Outcome
 from verifier.runtime import open_environment
 from verifier.service import appkeys as K
 from verifier.service.auth import Authenticator, RateLimiter
-from verifier.service.jobs import JobRunner, MemoryJobStore, enqueue_job, job_store
-from verifier.service.metrics import Metrics
+from workers.jobs import JobRunner, MemoryJobStore, enqueue_job, job_store
+from workers.metrics import Metrics
 from verifier.service.middleware import problem_middleware, request_middleware
 from verifier.service.routes import ROUTES
-from verifier.service.verification import Verifications, VersionTracker
+from workers.verification import Verifications, VersionTracker
 from verifier.settings import Settings
 from verifier.trust import RegistryTrustSource
 from workers.cache import MemoryCache, RedisCache
@@ -133,23 +133,6 @@ async def _redis(app: web.Application):
         await pool.aclose(close_connection_pool=True)
 
 
-class DeadlineDispatcher:
-    """Bounds an inline check by the verify deadline: past it the check is ``indeterminate``, never a pass."""
-
-    def __init__(self, inner: Dispatcher, deadline_s: float):
-        self.inner = inner
-        self.deadline_s = deadline_s
-
-    async def run(self, check_id: str, item: CredentialItem, ctx: CheckContext) -> CheckResult:
-        try:
-            async with asyncio.timeout(self.deadline_s):
-                return await self.inner.run(check_id, item, ctx)
-        except TimeoutError:
-            return CheckResult(check_id, Outcome.INDETERMINATE,
-                               f"the {check_id} check was not decided within the {self.deadline_s:g} s deadline",
-                               C.PROBLEM_DEADLINE_EXCEEDED, target=item.pointer)
-
-
 def _verifications(status: StatusSource | None):
     async def ctx(app: web.Application):
         """Cleanup context: environment, dispatcher and result cache."""
@@ -172,7 +155,7 @@ def _verifications(status: StatusSource | None):
             verifications = Verifications(env=env, dispatcher=dispatcher, cache=cache, versions=versions,
                                           max_ttl_s=settings.cache_max_ttl_s, status_ttl_s=settings.cache_status_ttl_s)
             app[K.VERIFICATIONS] = verifications
-            if pool is None:  # embedded: a job lives in this process (see verifier.service.jobs)
+            if pool is None:  # embedded: a job lives in this process (see workers.jobs)
                 jobs = JobRunner(verifications, MemoryJobStore(settings.job_result_ttl_s), settings, app[K.METRICS])
             else:  # a worker runs the job (run_verification_job): it survives this process
                 jobs = JobRunner(verifications, job_store(pool, settings), settings, app[K.METRICS],

@@ -10,9 +10,9 @@ from trust_registry import TrustRegistry
 
 from verifier.environment import Environment
 from verifier.service.auth import Authenticator
-from verifier.service.jobs import JobRunner
-from verifier.service.metrics import Metrics
-from verifier.service.verification import Verifications, VersionTracker
+from workers.jobs import JobRunner
+from workers.metrics import Metrics
+from workers.verification import Verifications, VersionTracker
 from verifier.settings import Settings
 
 SETTINGS = web.AppKey("ler_settings", Settings)

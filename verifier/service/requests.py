@@ -19,7 +19,7 @@ from verifier.errors import InputError
 from verifier.jsontext import loads_limited
 from verifier.options import VerifyOptions
 from verifier.service.problems import FieldProblem, ProblemError
-from verifier.service.verification import VerifyRequest, now_utc
+from workers.verification import VerifyRequest, now_utc
 from verifier.settings import Settings
 
 _COMPACT_JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")

@@ -8,7 +8,7 @@ from aiohttp import web
 
 from verifier.errors import FetchError, InputError
 from verifier.service import appkeys as K
-from verifier.service.jobs import check_callback_url
+from workers.jobs import check_callback_url
 from verifier.service.problems import FieldProblem, ProblemError
 from verifier.service.requests import item_kind, read_json, verify_request
 

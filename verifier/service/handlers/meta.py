@@ -14,7 +14,7 @@ from pathlib import Path
 from aiohttp import web
 
 from verifier.service import appkeys as K
-from verifier.service.metrics import CONTENT_TYPE
+from workers.metrics import CONTENT_TYPE
 
 OPENAPI_PATH = Path(__file__).resolve().parent.parent / "openapi.json"
 OPENAPI_ADMIN_PATH = Path(__file__).resolve().parent.parent / "openapi_admin.json"
