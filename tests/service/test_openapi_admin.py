@@ -167,6 +167,7 @@ def test_every_documented_example_validates_against_its_schema():
                 validator = _validator_at("paths", path, method, "responses", status, "content", media, "schema")
                 assert content.get("examples"), f"{method.upper()} {path} {status} has no example"
                 for name, example in content["examples"].items():
+                    example = _resolve(example)  # the answers common to every route share one example
                     assert not _errors(validator, example["value"]), f"{method.upper()} {path} {status} {name}"
                     counted["response"] += 1
     for name, header in DOC["components"]["headers"].items():
