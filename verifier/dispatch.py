@@ -1,15 +1,16 @@
 """Where checks run: the dispatcher protocol and the in-process implementation.
 
-The pipeline hands each dispatched check (``proof``, ``status``, ``issuer_trust``) to a dispatcher
-and never knows where it runs (DESIGN.md "Packages"). :class:`InlineDispatcher` runs the check in
-this process (CPU-bound work goes to the environment's process pool); ``workers.ArqDispatcher``
-runs the same check functions on arq workers.
+The pipeline hands the dispatched checks of one credential (``proof``, ``status``, ``issuer_trust``)
+to a dispatcher as one unit of work (DESIGN.md "Data flow" step 4: never one queue job per check) and
+never knows where they run. :class:`InlineDispatcher` runs them in this process, concurrently (CPU-bound
+work goes to the environment's process pool); ``workers.ArqDispatcher`` runs the same check functions
+on an arq worker, one job per credential.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Protocol
+from typing import Protocol, Sequence
 
 from verifier import constants as C
 from verifier.checks import CHECKS
@@ -19,19 +20,28 @@ from verifier.report import CheckResult, Outcome
 
 
 class Dispatcher(Protocol):
-    """Runs one check on one credential and returns its result."""
+    """Runs the dispatched checks of one credential and returns their results."""
 
-    async def run(self, check_id: str, item: CredentialItem, ctx: CheckContext) -> CheckResult:
-        """Run check ``check_id`` on ``item``; must return a result, never raise a verifier error."""
+    async def run_checks(self, check_ids: Sequence[str], item: CredentialItem,
+                         ctx: CheckContext) -> list[CheckResult]:
+        """Run ``check_ids`` on ``item`` as one unit; one result per id, in order; never raise a verifier error."""
         ...
+
+
+async def run_one(dispatcher: Dispatcher, check_id: str, item: CredentialItem, ctx: CheckContext) -> CheckResult:
+    """One check through ``dispatcher`` (a unit of one)."""
+    return (await dispatcher.run_checks((check_id,), item, ctx))[0]
 
 
 class InlineDispatcher:
     """Runs checks in this process, on the caller's event loop (the embedded default)."""
 
-    async def run(self, check_id: str, item: CredentialItem, ctx: CheckContext) -> CheckResult:
-        """Call the check module's ``run`` directly."""
-        return await CHECKS[check_id].run(item, ctx)
+    async def run_checks(self, check_ids: Sequence[str], item: CredentialItem,
+                         ctx: CheckContext) -> list[CheckResult]:
+        """Call the check modules' ``run`` directly, concurrently when there are several."""
+        if len(check_ids) == 1:
+            return [await CHECKS[check_ids[0]].run(item, ctx)]
+        return list(await asyncio.gather(*(CHECKS[cid].run(item, ctx) for cid in check_ids)))
 
 
 class DeadlineDispatcher:
@@ -41,11 +51,12 @@ class DeadlineDispatcher:
         self.inner = inner
         self.deadline_s = deadline_s
 
-    async def run(self, check_id: str, item: CredentialItem, ctx: CheckContext) -> CheckResult:
+    async def run_checks(self, check_ids: Sequence[str], item: CredentialItem,
+                         ctx: CheckContext) -> list[CheckResult]:
         try:
             async with asyncio.timeout(self.deadline_s):
-                return await self.inner.run(check_id, item, ctx)
+                return await self.inner.run_checks(check_ids, item, ctx)
         except TimeoutError:
-            return CheckResult(check_id, Outcome.INDETERMINATE,
-                               f"the {check_id} check was not decided within the {self.deadline_s:g} s deadline",
-                               C.PROBLEM_DEADLINE_EXCEEDED, target=item.pointer)
+            return [CheckResult(cid, Outcome.INDETERMINATE,
+                                f"the {cid} check was not decided within the {self.deadline_s:g} s deadline",
+                                C.PROBLEM_DEADLINE_EXCEEDED, target=item.pointer) for cid in check_ids]

@@ -13,7 +13,7 @@ from typing import Any
 from verifier import constants as C
 from verifier.checks import CHECKS, DISPATCHED
 from verifier.checks.context import CheckContext
-from verifier.dispatch import Dispatcher
+from verifier.dispatch import Dispatcher, run_one
 from verifier.environment import Environment
 from verifier.options import VerifyOptions
 from verifier.parse import CredentialItem, Presented
@@ -40,7 +40,7 @@ async def _run_one(check_id: str, item: CredentialItem, ctx: CheckContext, dispa
     if not module.applies_to(item):
         return CheckResult(check_id, Outcome.NOT_APPLICABLE, _not_applicable_reason(check_id, item), target=item.pointer)
     if check_id in DISPATCHED:
-        result = await dispatcher.run(check_id, item, ctx)
+        result = await run_one(dispatcher, check_id, item, ctx)
     else:
         result = await module.run(item, ctx)
     ctx.prior[(item.pointer, check_id)] = result
@@ -56,18 +56,18 @@ def _not_applicable_reason(check_id: str, item: CredentialItem) -> str:
 
 
 async def _check_item(item: CredentialItem, ctx: CheckContext, dispatcher: Dispatcher) -> list[CheckResult]:
-    """Run every check on one credential: dispatched ones concurrently, ``issuer_key`` after ``proof``."""
+    """Run every check on one credential: the dispatched ones as one unit (DESIGN.md "Data flow" step 4),
+    ``issuer_key`` after ``proof``."""
     results = {C.CHECK_PARSE: await _run_one(C.CHECK_PARSE, item, ctx, dispatcher),
                C.CHECK_VALIDITY: await _run_one(C.CHECK_VALIDITY, item, ctx, dispatcher)}
     dispatched = [cid for cid in CHECKS if cid in DISPATCHED]
-    # One awaited check needs no task; several (networked) ones run concurrently.
     applying = [cid for cid in dispatched if CHECKS[cid].applies_to(item)]
-    if len(applying) <= 1:
-        for cid in dispatched:
-            results[cid] = await _run_one(cid, item, ctx, dispatcher)
-    else:
-        done = await asyncio.gather(*(_run_one(cid, item, ctx, dispatcher) for cid in dispatched))
-        results.update(zip(dispatched, done))
+    for cid in dispatched:
+        if cid not in applying:
+            results[cid] = await _run_one(cid, item, ctx, dispatcher)  # not applicable: nothing is dispatched
+    if applying:
+        for cid, result in zip(applying, await dispatcher.run_checks(applying, item, ctx)):
+            ctx.prior[(item.pointer, cid)] = results[cid] = result
     results[C.CHECK_ISSUER_KEY] = await _run_one(C.CHECK_ISSUER_KEY, item, ctx, dispatcher)
     return [results[cid] for cid in CHECKS]
 

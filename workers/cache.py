@@ -279,32 +279,42 @@ class CachingDispatcher:
         self.log = PartLog()
         self._doc_bytes: dict[str, bytes] = {}
 
-    async def run(self, check_id: str, item: CredentialItem, ctx: CheckContext) -> CheckResult:
-        """Cached result for ``check_id`` on ``item`` when fresh, else run it through ``inner`` and store it."""
+    async def run_checks(self, check_ids, item: CredentialItem, ctx: CheckContext) -> list[CheckResult]:
+        """Fresh cached results where there are; the rest run through ``inner`` as one unit and are stored."""
+        done: dict[str, CheckResult] = {}
+        keys: dict[str, str] = {}
+        for check_id in check_ids:
+            if check_id not in self.CACHED:
+                continue
+            doc = self._doc_bytes.get(item.pointer)
+            if doc is None:
+                doc = self._doc_bytes[item.pointer] = item_bytes(item)
+            keys[check_id] = key = part_key(check_id, item, ctx.options, document_bytes=doc)
+            hit = await self.store.get(key)
+            if hit is not None and hit.get("expires", 0) > time.time():
+                slot = (item.pointer, check_id)
+                self.log.checked_at[slot] = hit["checked_at"]
+                self.log.ttl_s[slot] = hit["expires"] - time.time()
+                done[check_id] = _retarget(CheckResult.from_json(hit["result"]), item.pointer)
+        missing = [cid for cid in check_ids if cid not in done]
+        if missing:
+            for check_id, result in zip(missing, await self.inner.run_checks(missing, item, ctx)):
+                done[check_id] = result
+                await self._record(check_id, result, item, ctx, keys.get(check_id))
+        return [done[cid] for cid in check_ids]
+
+    async def _record(self, check_id: str, result: CheckResult, item: CredentialItem, ctx: CheckContext,
+                      key: str | None) -> None:
         slot = (item.pointer, check_id)
-        if check_id not in self.CACHED:
-            result = await self.inner.run(check_id, item, ctx)
-            self.log.checked_at[slot] = utc_now_text()
-            return result
-        doc = self._doc_bytes.get(item.pointer)
-        if doc is None:
-            doc = self._doc_bytes[item.pointer] = item_bytes(item)
-        key = part_key(check_id, item, ctx.options, document_bytes=doc)
-        hit = await self.store.get(key)
-        if hit is not None and hit.get("expires", 0) > time.time():
-            result = CheckResult.from_json(hit["result"])
-            self.log.checked_at[slot] = hit["checked_at"]
-            self.log.ttl_s[slot] = hit["expires"] - time.time()
-            return _retarget(result, item.pointer)
-        result = await self.inner.run(check_id, item, ctx)
-        ttl = min(part_ttl_s(result, item, now=ctx.options.now, status_ttl_s=self.status_ttl_s), self.max_ttl_s)
         checked_at = utc_now_text()
         self.log.checked_at[slot] = checked_at
+        if key is None:  # not a cached part (issuer_trust follows the registry version)
+            return
+        ttl = min(part_ttl_s(result, item, now=ctx.options.now, status_ttl_s=self.status_ttl_s), self.max_ttl_s)
         self.log.ttl_s[slot] = ttl
         if ttl > 0:
             await self.store.set(key, {"result": result.to_transport(), "checked_at": checked_at,
                                        "expires": time.time() + ttl}, ttl)
-        return result
 
 
 def _retarget(result: CheckResult, pointer: str) -> CheckResult:

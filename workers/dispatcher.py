@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import logging
 import time
 from collections import defaultdict
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from arq.connections import ArqRedis
 from arq.constants import result_key_prefix
@@ -30,13 +31,15 @@ from verifier import constants as C
 from verifier.checks.context import CheckContext
 from verifier.parse import CredentialItem
 from verifier.report import CheckResult, Outcome
-from workers.cache import part_key
+from workers.cache import item_bytes, part_key
 from workers.payload import item_to_json, options_to_json
 
 log = logging.getLogger("workers.dispatcher")
 
 #: check id -> arq function name.
 TASKS = {C.CHECK_PROOF: "check_proof", C.CHECK_STATUS: "check_status", C.CHECK_ISSUER_TRUST: "check_issuer_trust"}
+#: the task that runs a credential's dispatched checks as one job (DESIGN.md "Data flow" step 4).
+UNIT_TASK = "check_item"
 
 
 class QueueUnavailable(Exception):
@@ -183,33 +186,48 @@ class ArqDispatcher:
         self.registry_version = registry_version
         self.on_latency = on_latency
 
-    async def run(self, check_id: str, item: CredentialItem, ctx: CheckContext) -> CheckResult:
-        """Enqueue (or join) the job for this check and wait for its result up to the deadline.
+    async def run_checks(self, check_ids: Sequence[str], item: CredentialItem,
+                         ctx: CheckContext) -> list[CheckResult]:
+        """Enqueue (or join) one job for this credential's checks and wait for its results up to the deadline.
+
+        The job id is derived from the checks' part keys (the credential, the options they read, the
+        registry version for ``issuer_trust``), so the same unit asked twice is one job.
 
         :raises QueueUnavailable: Redis cannot be reached.
         """
-        version = await self.registry_version() if (self.registry_version and check_id == C.CHECK_ISSUER_TRUST) \
+        version = await self.registry_version() if (self.registry_version and C.CHECK_ISSUER_TRUST in check_ids) \
             else None
-        job_id = f"{self.queue_name}:{part_key(check_id, item, ctx.options, registry_version=version)}"
-        payload = {"item": item_to_json(item), "options": options_to_json(ctx.options)}
+        document = item_bytes(item)
+        parts = [part_key(cid, item, ctx.options, registry_version=version, document_bytes=document)
+                 for cid in check_ids]
+        job_id = f"{self.queue_name}:u:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+        payload = {"item": item_to_json(item), "options": options_to_json(ctx.options), "checks": list(check_ids)}
         started = time.perf_counter()
         try:
-            await self.pool.enqueue_job(TASKS[check_id], payload, _job_id=job_id, _queue_name=self.queue_name,
+            await self.pool.enqueue_job(UNIT_TASK, payload, _job_id=job_id, _queue_name=self.queue_name,
                                         _expires=max(60.0, self.deadline_s * 2))
         except (RedisError, OSError) as exc:
-            raise QueueUnavailable(f"cannot enqueue the {check_id} check: {type(exc).__name__}") from exc
+            raise QueueUnavailable(f"cannot enqueue the checks {', '.join(check_ids)}: {type(exc).__name__}") from exc
         stored = await self.waiter.wait(job_id, self.deadline_s)
         if self.on_latency is not None:
-            self.on_latency(check_id, time.perf_counter() - started)
+            for check_id in check_ids:
+                self.on_latency(check_id, time.perf_counter() - started)
         if stored is None:
-            return CheckResult(check_id, Outcome.INDETERMINATE,
-                               f"the {check_id} check was not decided within the {self.deadline_s:g} s deadline",
-                               C.PROBLEM_DEADLINE_EXCEEDED, target=item.pointer)
-        if not stored.get("s") or not isinstance(stored.get("r"), dict):
-            return CheckResult(check_id, Outcome.INDETERMINATE, f"the worker could not run the {check_id} check",
-                               C.PROBLEM_INTERNAL_ERROR, target=item.pointer)
-        result = CheckResult.from_json(stored["r"])
-        if result.target != item.pointer:
-            result = CheckResult(result.check, result.outcome, result.detail, result.problem_code, result.evidence,
-                                 result.warnings, item.pointer)
-        return result
+            return [CheckResult(cid, Outcome.INDETERMINATE,
+                                f"the {cid} check was not decided within the {self.deadline_s:g} s deadline",
+                                C.PROBLEM_DEADLINE_EXCEEDED, target=item.pointer) for cid in check_ids]
+        answers = stored.get("r", {}).get("results") if stored.get("s") and isinstance(stored.get("r"), dict) else None
+        if not isinstance(answers, list) or len(answers) != len(check_ids):
+            return [CheckResult(cid, Outcome.INDETERMINATE, f"the worker could not run the {cid} check",
+                                C.PROBLEM_INTERNAL_ERROR, target=item.pointer) for cid in check_ids]
+        out = []
+        for check_id, answer in zip(check_ids, answers):
+            result = CheckResult.from_json(answer)
+            if result.check != check_id:  # a worker answers in the order asked; anything else is not trusted
+                result = CheckResult(check_id, Outcome.INDETERMINATE, f"the worker answered {result.check!r} for "
+                                     f"the {check_id} check", C.PROBLEM_INTERNAL_ERROR, target=item.pointer)
+            elif result.target != item.pointer:
+                result = CheckResult(result.check, result.outcome, result.detail, result.problem_code,
+                                     result.evidence, result.warnings, item.pointer)
+            out.append(result)
+        return out

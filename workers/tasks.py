@@ -1,9 +1,11 @@
-"""The arq tasks: one per dispatched check (``proof``, ``status``, ``issuer_trust``), STYLE.md rule 8,
-and ``run_verification_job``, which runs a whole ``POST /verifications`` job.
+"""The arq tasks: ``check_item``, the dispatched checks of one credential as one job (STYLE.md rule 8:
+one task per credential, never per check), and ``run_verification_job``, which runs a whole
+``POST /verifications`` job. (``check_proof``, ``check_status`` and ``check_issuer_trust``, one check
+each, stay for jobs an earlier front end enqueued.)
 
-Each takes the JSON payload the :class:`workers.dispatcher.ArqDispatcher` enqueued (the credential item
-and the options), runs the very check function the inline dispatcher runs, and returns the result's
-transport JSON. Tasks are idempotent (arq runs at least once): they read, never write. A check that
+Each takes the JSON payload the :class:`workers.dispatcher.ArqDispatcher` enqueued (the credential item,
+the options and the checks), runs the very check functions the inline dispatcher runs, and returns the
+results' transport JSON. Tasks are idempotent (arq runs at least once): they read, never write. A check that
 raises anything is answered ``indeterminate``, never a pass.
 """
 
@@ -56,6 +58,14 @@ async def check_issuer_trust(ctx: dict[str, Any], payload: dict[str, Any]) -> di
     return await _run(C.CHECK_ISSUER_TRUST, ctx, payload)
 
 
+async def check_item(ctx: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+    """The dispatched checks of one credential as one job (``payload["checks"]``), run concurrently here:
+    ``{"results": [transport JSON, ...]}`` in the order asked."""
+    check_ids = [c for c in payload.get("checks", []) if c in CHECKS]
+    results = await asyncio.gather(*(_run(cid, ctx, payload) for cid in check_ids))
+    return {"results": list(results)}
+
+
 async def _keep_in_progress(ctx: dict[str, Any]) -> None:
     """Renew arq's in-progress mark of the running job while this worker lives.
 
@@ -85,4 +95,5 @@ async def run_verification_job(ctx: dict[str, Any], job_id: str, items: list[dic
     return job_id
 
 
-TASK_FUNCTIONS = (check_proof, check_status, check_issuer_trust)
+#: the per-check tasks stay registered for jobs enqueued by an earlier front end.
+TASK_FUNCTIONS = (check_item, check_proof, check_status, check_issuer_trust)

@@ -87,11 +87,15 @@ class _UnsignedTop:
     def __init__(self, inner: Dispatcher):
         self.inner = inner
 
-    async def run(self, check_id: str, item: CredentialItem, ctx: CheckContext) -> CheckResult:
-        if check_id == C.CHECK_PROOF and item.pointer == "" and item.document.get("proof") is None:
-            return CheckResult(check_id, Outcome.NOT_APPLICABLE, "an unsigned presentation was given as "
-                               "'presentation': only the credentials it carries are verified", target="")
-        return await self.inner.run(check_id, item, ctx)
+    async def run_checks(self, check_ids, item: CredentialItem, ctx: CheckContext) -> list[CheckResult]:
+        unsigned = item.pointer == "" and item.document.get("proof") is None
+        if not unsigned or C.CHECK_PROOF not in check_ids:
+            return await self.inner.run_checks(check_ids, item, ctx)
+        others = [cid for cid in check_ids if cid != C.CHECK_PROOF]
+        done = dict(zip(others, await self.inner.run_checks(others, item, ctx))) if others else {}
+        done[C.CHECK_PROOF] = CheckResult(C.CHECK_PROOF, Outcome.NOT_APPLICABLE, "an unsigned presentation was given "
+                                          "as 'presentation': only the credentials it carries are verified", target="")
+        return [done[cid] for cid in check_ids]
 
 
 @dataclass

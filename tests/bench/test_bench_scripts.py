@@ -20,3 +20,9 @@ def test_bench_worker_memory_runs_at_a_tiny_size():
     out = subprocess.run([sys.executable, str(ROOT / "bench" / "bench_worker_memory.py"), "--count", "20"],
                          capture_output=True, text=True, timeout=120, check=True).stdout
     assert out.strip().splitlines()[-1].split()[0] == "20"
+
+
+def test_bench_redis_commands_runs_at_a_tiny_size():
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "bench_redis_commands.py"), "--count", "3"],
+                         capture_output=True, text=True, timeout=180, check=True).stdout
+    assert "Redis commands per verification" in out or out.startswith("skipped")

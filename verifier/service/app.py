@@ -29,12 +29,8 @@ from trust_registry import TrustRegistry
 from trust_registry.admin import create_admin_app
 from trust_registry.errors import RegistryUnavailable
 
-from verifier import constants as C
-from verifier.checks.context import CheckContext
 from verifier.dispatch import DeadlineDispatcher, Dispatcher, InlineDispatcher
 from verifier.environment import StatusSource
-from verifier.parse import CredentialItem
-from verifier.report import CheckResult, Outcome
 from verifier.runtime import open_environment
 from verifier.service import appkeys as K
 from verifier.service.auth import Authenticator, RateLimiter

@@ -1,0 +1,103 @@
+"""Redis commands per verification in the distributed mode (issue 10: "Measure Redis commands per verification").
+
+Starts a private redis-server on a spare loopback port, one ``ler-verifier worker`` process and the HTTP
+front end in this process, verifies ``--count`` distinct (cold) OB 3.0 eddsa-rdfc-2022 credentials through
+``POST /credentials/verify``, then a second round of the same credentials (report-cache hits), and prints
+Redis's own ``INFO commandstats`` deltas per verification, by command. Every client of that server is
+ours (front end, worker, its idle polling), so the figure is the whole system's.
+
+The reference printed beside it is the same run's idle cost: the worker's polling and health key over
+the same wall time with no request.
+
+    python bench/bench_redis_commands.py [--count 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import redis  # noqa: E402
+
+from tests.core.credentials import ob3_credential  # noqa: E402
+from tests.faults.servers import free_port  # noqa: E402
+from tests.service.conftest import running, service_settings  # noqa: E402
+from tests.signing import new_key, sign_ldp  # noqa: E402
+from tests.workers.conftest import WorkerProcess  # noqa: E402
+
+
+def _stats(client: redis.Redis) -> dict[str, int]:
+    return {name.removeprefix("cmdstat_"): int(v["calls"]) for name, v in client.info("commandstats").items()}
+
+
+def _delta(after: dict[str, int], before: dict[str, int]) -> dict[str, int]:
+    return {k: after[k] - before.get(k, 0) for k in after if after[k] - before.get(k, 0)}
+
+
+async def main(count: int) -> None:
+    if shutil.which("redis-server") is None:
+        print("skipped: redis-server is not installed")
+        return
+    tmp = Path(tempfile.mkdtemp(prefix="ler-bench-redis-"))
+    port = free_port()
+    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                               "--appendonly", "no", "--dir", str(tmp)], stdout=subprocess.DEVNULL)
+    client = redis.Redis(port=port)
+    for _ in range(200):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    url, queue = f"redis://127.0.0.1:{port}/0", "ler-bench"
+    worker = WorkerProcess(queue, tmp)
+    worker.env["REDIS_URL"] = url
+    key = new_key()
+    docs = [sign_ldp(ob3_credential(key.did, id=f"urn:uuid:{i:08d}-3333-4000-8000-000000000000"), key)
+            for i in range(count + 1)]
+    warm, docs = docs[-1], docs[:-1]
+    settings = service_settings(tmp, REDIS_URL=url, queue_name=queue,
+                                database_url=f"sqlite+aiosqlite:///{tmp / 'registry.sqlite3'}")
+    try:
+        worker.start()
+        async with running(settings) as http:
+            body = {"verifiableCredential": warm, "options": {"requireTrustedIssuer": False}}
+            assert (await (await http.post("/credentials/verify", json=body)).json())["verified"]
+            rounds = {}
+            for name in ("cold", "cached"):
+                before, started = _stats(client), time.perf_counter()
+                for doc in docs:
+                    resp = await http.post("/credentials/verify", json={"verifiableCredential": doc,
+                                                                        "options": {"requireTrustedIssuer": False}})
+                    assert (await resp.json())["verified"] is True
+                rounds[name] = (_delta(_stats(client), before), time.perf_counter() - started)
+            idle_before = _stats(client)
+            await asyncio.sleep(rounds["cold"][1])
+            idle = _delta(_stats(client), idle_before)
+    finally:
+        worker.stop()
+        server.terminate()
+        server.wait(timeout=10)
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"input: {count} distinct OB 3.0 eddsa-rdfc-2022 credentials; front end + 1 worker + private Redis")
+    for name, (delta, seconds) in rounds.items():
+        total = sum(delta.values())
+        print(f"{name:7} {total / count:7.1f} Redis commands per verification ({seconds / count * 1000:.1f} ms each); "
+              + ", ".join(f"{k} {v / count:.1f}" for k, v in sorted(delta.items(), key=lambda kv: -kv[1])[:8]))
+    print(f"idle    {sum(idle.values()) / count:7.1f} commands over the cold round's wall time per verification "
+          f"(reference: the worker's polling with no request); "
+          + ", ".join(f"{k} {v}" for k, v in sorted(idle.items(), key=lambda kv: -kv[1])[:4]))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=50)
+    asyncio.run(main(parser.parse_args().count))
