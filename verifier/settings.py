@@ -32,7 +32,7 @@ Every URL, timeout and cap is a field; a bad value names the variable and the va
                                working within this time in every process
 ``LER_QUEUE_NAME``             arq queue name (``ler:checks``)
 ``LER_WORKER_JOB_TIMEOUT_S``   worker: timeout of one check job; a crashed worker's job is retried after it (15)
-``LER_WORKER_POLL_S``          worker: queue polling interval, seconds (0.002)
+``LER_WORKER_POLL_S``          worker: longest wait between queue reads when no work is announced, seconds (0.25)
 ``LER_WORKER_MAX_JOBS``        worker: concurrent jobs per worker process (50)
 ``LER_CALLBACK_SECRET``        async jobs: HMAC-SHA256 key signing callback bodies (unset = no callbacks)
 ``LER_JOB_RESULT_TTL_S``       async jobs: how long a finished job's results are kept, seconds (86,400)
@@ -91,7 +91,7 @@ class Settings(BaseSettings):
     key_cache_s: float = Field(default=5.0, ge=0, le=3600)
     queue_name: str = Field(default="ler:checks", min_length=1, max_length=200)
     worker_job_timeout_s: float = Field(default=15.0, gt=0, le=3600)
-    worker_poll_s: float = Field(default=0.002, gt=0, le=5)
+    worker_poll_s: float = Field(default=0.25, gt=0, le=60)
     worker_max_jobs: int = Field(default=50, gt=0, le=10_000)
     callback_secret: str | None = None
     job_result_ttl_s: float = Field(default=86_400.0, gt=0)

@@ -33,6 +33,7 @@ from verifier.parse import CredentialItem
 from verifier.report import CheckResult, Outcome
 from workers.cache import item_bytes, part_key
 from workers.payload import item_to_json, options_to_json
+from workers.wakeup import announce
 
 log = logging.getLogger("workers.dispatcher")
 
@@ -204,8 +205,10 @@ class ArqDispatcher:
         payload = {"item": item_to_json(item), "options": options_to_json(ctx.options), "checks": list(check_ids)}
         started = time.perf_counter()
         try:
-            await self.pool.enqueue_job(UNIT_TASK, payload, _job_id=job_id, _queue_name=self.queue_name,
-                                        _expires=max(60.0, self.deadline_s * 2))
+            job = await self.pool.enqueue_job(UNIT_TASK, payload, _job_id=job_id, _queue_name=self.queue_name,
+                                              _expires=max(60.0, self.deadline_s * 2))
+            if job is not None:  # a new job (not one already queued): wake an idle worker
+                await announce(self.pool, self.queue_name)
         except (RedisError, OSError) as exc:
             raise QueueUnavailable(f"cannot enqueue the checks {', '.join(check_ids)}: {type(exc).__name__}") from exc
         stored = await self.waiter.wait(job_id, self.deadline_s)

@@ -58,6 +58,7 @@ from workers.verification import Verifications, VerifyRequest, utc_now_text
 from verifier.settings import Settings
 from workers.dispatcher import QueueUnavailable
 from workers.payload import options_from_json, options_to_json
+from workers.wakeup import announce
 
 log = logging.getLogger("workers.jobs")
 JOB_CONCURRENCY = 8
@@ -199,6 +200,7 @@ async def enqueue_job(redis, settings: Settings, job_id: str, items: list[dict[s
     try:
         await redis.enqueue_job(JOB_TASK, job_id, items, _job_id=arq_job_id(settings.queue_name, job_id),
                                 _queue_name=settings.queue_name)
+        await announce(redis, settings.queue_name)
     except (RedisError, OSError) as exc:
         raise QueueUnavailable(f"cannot enqueue the job: {type(exc).__name__}") from exc
 

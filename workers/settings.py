@@ -2,8 +2,8 @@
 
 Tuning (issue 5 "Workers"):
 
-* ``poll_delay`` = ``LER_WORKER_POLL_S`` (2 ms, not arq's 500 ms): a queued check waits at most that
-  long to be picked up; an idle worker pays one ``ZRANGEBYSCORE`` per poll.
+* workers wake when a front end announces work (:mod:`workers.wakeup`) and otherwise read the queue every
+  ``LER_WORKER_POLL_S`` (250 ms): an idle worker makes a few Redis reads a second, not hundreds.
 * every check task has the same timeout (``LER_WORKER_JOB_TIMEOUT_S``) and the in-progress mark lives
   that long plus one second (arq's default adds ten to the longest timeout of any task), so a job
   whose worker died is picked up again within its own timeout.
@@ -36,6 +36,7 @@ from workers.jobs import JobRunner, job_store
 from workers.metrics import Metrics
 from workers.tasks import TASK_FUNCTIONS, run_verification_job
 from workers.verification import Verifications, VersionTracker
+from workers.wakeup import WakefulWorker
 
 RESULT_KEEP_S = 5.0
 MAX_TRIES = 5
@@ -87,9 +88,13 @@ async def _shutdown(ctx: dict[str, Any]) -> None:
 
 
 async def _announce(ctx: dict[str, Any]) -> None:
-    """After arq stored a result: tell waiting front ends (``<queue>:done``)."""
+    """After arq stored a result: tell waiting front ends (``<queue>:done``), and read the queue again now
+    that this worker has room."""
     with contextlib.suppress(Exception):
         await ctx["redis"].publish(ctx["done_channel"], ctx["job_id"])
+    wake = ctx.get("wake")
+    if wake is not None:
+        wake()
 
 
 def worker_settings(settings: Settings) -> dict[str, Any]:
@@ -109,7 +114,6 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
         "queue_name": settings.queue_name,
         "job_serializer": dumps,
         "job_deserializer": loads,
-        "poll_delay": settings.worker_poll_s,
         "max_jobs": settings.worker_max_jobs,
         "job_timeout": settings.worker_job_timeout_s,
         "keep_result": RESULT_KEEP_S,
@@ -125,6 +129,7 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
 
 def create_worker(settings: Settings) -> Worker:
     """A configured worker (call ``.run()`` in the main thread)."""
-    worker = Worker(**worker_settings(settings))
+    worker = WakefulWorker(**worker_settings(settings), idle_poll_s=settings.worker_poll_s)
+    worker.ctx["wake"] = worker.wake
     worker.in_progress_timeout_s = settings.worker_job_timeout_s + 1.0
     return worker
