@@ -6,6 +6,7 @@ Lookups read an in-process snapshot that reloads when the registry version chang
 from __future__ import annotations
 
 import contextlib
+import logging
 from pathlib import Path
 from datetime import datetime
 from typing import AsyncIterator, Sequence
@@ -16,6 +17,8 @@ from trust_registry.lookup import AUTHORIZATION_OUTSIDE_WINDOW, LISTED, NOT_AUTH
 
 from verifier.errors import CheckNotPossible
 from verifier.settings import Settings, SettingsError
+
+log = logging.getLogger("verifier.trust")
 
 
 class RegistryTrustSource:
@@ -29,6 +32,18 @@ class RegistryTrustSource:
         self.registry = registry
         self.registries = registries
 
+    async def _snapshot(self):
+        """The registry snapshot. The database's address and error go to the log, never into a report
+        (a verify key holder must not learn the operator's database host, user or driver errors).
+
+        :raises CheckNotPossible: the registry cannot be read.
+        """
+        try:
+            return await self.registry.snapshot()
+        except RegistryUnavailable as exc:
+            log.warning("trust registry unavailable: %s", exc)
+            raise CheckNotPossible("trust registry unavailable: its database cannot be read now") from exc
+
     async def decide(self, *, issuer_id: str, credential_types: Sequence[str], at: datetime,
                      verification_methods: Sequence[str] = ()) -> TrustDecision:
         """Return the registry's decision for ``issuer_id`` at ``at`` (issue 4 matching rules).
@@ -38,10 +53,7 @@ class RegistryTrustSource:
 
         :raises CheckNotPossible: the registry cannot be read.
         """
-        try:
-            snapshot = await self.registry.snapshot()
-        except RegistryUnavailable as exc:
-            raise CheckNotPossible(f"trust registry unavailable: {exc}") from exc
+        snapshot = await self._snapshot()
         return snapshot.decide(issuer_id=issuer_id, credential_types=credential_types, at=at,
                                registries=self.registries, verification_methods=list(verification_methods) or None)
 
@@ -56,10 +68,7 @@ class RegistryTrustSource:
         """
         if issuer_id is None:
             return False
-        try:
-            snapshot = await self.registry.snapshot()
-        except RegistryUnavailable as exc:
-            raise CheckNotPossible(f"trust registry unavailable: {exc}") from exc
+        snapshot = await self._snapshot()
         usable = {LISTED, NOT_AUTHORIZED, AUTHORIZATION_OUTSIDE_WINDOW}
         decisions = [snapshot.decide(issuer_id=i, credential_types=[], at=at, registries=self.registries)
                      for i in (issuer_id, signer)]
@@ -88,7 +97,8 @@ class UnavailableTrustSource:
 
     async def decide(self, **_: object) -> TrustDecision:
         """:raises CheckNotPossible: always (the ``issuer_trust`` check is then ``indeterminate``)."""
-        raise CheckNotPossible(f"trust registry unavailable: {self.reason}")
+        log.warning("trust registry unavailable: %s", self.reason)
+        raise CheckNotPossible("trust registry unavailable: its database cannot be read now")
 
     async def authorises_status_signer(self, issuer_id: str | None, signer: str, *, at: datetime) -> bool:
         """No registry answer: no signer is authorised by it."""
