@@ -83,12 +83,34 @@ def loads_limited(data: bytes | str, *, max_bytes: int, max_depth: int, what: st
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"{what} is not UTF-8 text (byte {exc.start})") from exc
+    if text.startswith("\ufeff"):
+        raise InputError(f"{what} starts with a byte-order mark; JSON text must not (RFC 8259 §8.1): remove it")
     try:
-        value = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_object)
+        value = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float, parse_int=_bounded_int,
+                           object_pairs_hook=_unique_object)
         if _SURROGATE_ESCAPE.search(raw):
             _reject_lone_surrogates(value, what)
         return value
     except DuplicateKey as exc:
         raise InputError(f"{what} is ambiguous: {exc}") from exc
-    except (json.JSONDecodeError, ValueError) as exc:
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{what} is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+    except ValueError as exc:
         raise InputError(f"{what} is not JSON: {exc}") from exc
+
+
+#: longest integer literal accepted, digits (Python's own conversion limit is 4,300).
+MAX_INT_DIGITS = 4000
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"the number {text[:40]} is too large to represent (RFC 8259 §6)")
+    return value
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise ValueError(f"an integer of {len(text.lstrip('-'))} digits is longer than the {MAX_INT_DIGITS} accepted")
+    return int(text)

@@ -123,3 +123,18 @@ def test_missing_file_and_bad_option_are_usage_errors():
     assert proc.returncode == 2 and b"no such file" in proc.stderr
     proc = cli("verify", "--at", "tomorrow", "-", stdin=b"{}")
     assert proc.returncode == 2 and b"--at" in proc.stderr and b"Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("raw, phrase", [
+    (b"\xef\xbb\xbf{}", "byte-order mark"),
+    (b'{"a": ' + b"1" * 5001 + b"}", "5001 digits"),
+    (b'{"a": 1e999999}', "too large to represent"),
+])
+def test_unreadable_numbers_and_marks_are_named_plainly(raw, phrase):
+    """Issue 9 trial: no Python internals (sys.set_int_max_str_digits, utf-8-sig) in a message."""
+    from verifier.errors import InputError
+    from verifier.jsontext import loads_limited
+    with pytest.raises(InputError) as info:
+        loads_limited(raw, max_bytes=1_000_000, max_depth=64)
+    assert phrase in info.value.detail
+    assert "sys." not in info.value.detail and "utf-8-sig" not in info.value.detail

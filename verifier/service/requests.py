@@ -107,13 +107,22 @@ async def read_json(request: web.Request, settings: Settings, *, max_bytes: int 
         raise ProblemError(415, f"send JSON with Content-Type: application/json (got {media!r})",
                            errors=[FieldProblem("Content-Type", "expected application/json")])
     limit = max_bytes or settings.max_body_bytes + _WRAPPER_BYTES
-    raw = await read_body(request, limit)
+    depth = settings.max_json_depth + 4
+    # Say where the limits come from: the settings are the credential's; the request around it adds some.
+    note = (f" (LER_MAX_BODY_BYTES={settings.max_body_bytes} for the document, plus {_WRAPPER_BYTES} bytes and 4 "
+            f"levels for the request around it; LER_MAX_JSON_DEPTH={settings.max_json_depth})") if not max_bytes else ""
+    try:
+        raw = await read_body(request, limit)
+    except ProblemError as err:
+        if err.status == 413:
+            err.detail += note
+        raise
     if not raw.strip():
         raise ProblemError(400, "the request body is empty; send a JSON object", errors=[FieldProblem("", "empty")])
     try:
-        return loads_limited(raw, max_bytes=limit, max_depth=settings.max_json_depth + 4, what="the request body")
+        return loads_limited(raw, max_bytes=limit, max_depth=depth, what="the request body")
     except InputError as exc:
-        detail = exc.detail
+        detail = exc.detail + (note if "the limit is" in exc.detail else "")
         coding = request.headers.get("Content-Encoding", "").strip()
         if coding and coding.lower() != "identity":  # a truncated gzip body decodes to cut-off JSON
             detail += f" (as decoded from Content-Encoding: {coding}; is the compressed body complete?)"
