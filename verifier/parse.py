@@ -211,7 +211,20 @@ def _kind_of(doc: dict[str, Any]) -> Literal["credential", "presentation"]:
 
 
 def _member_item(value: Any, pointer: str, parent: str, limits: Limits) -> CredentialItem:
-    """One member of a presentation's or CLR's ``verifiableCredential`` list."""
+    """One member of a presentation's or CLR's ``verifiableCredential`` list.
+
+    :raises InputError: the member cannot be read; its pointer names the member (``/verifiableCredential/1``).
+    """
+    try:
+        return _read_member(value, pointer, parent, limits)
+    except InputError as exc:
+        if exc.pointer and exc.pointer.startswith(pointer):
+            raise
+        raise InputError(f"{pointer}: {exc.detail}", problem_code=exc.problem_code,
+                         pointer=pointer + (exc.pointer or "")) from exc
+
+
+def _read_member(value: Any, pointer: str, parent: str, limits: Limits) -> CredentialItem:
     if isinstance(value, str):
         jwt, doc, kind = parse_jwt(value, limits)
         return CredentialItem(pointer=pointer, document=doc, kind=kind, jwt=jwt, parent=parent)

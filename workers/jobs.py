@@ -376,7 +376,12 @@ class JobRunner:
                         answer = await self.verifications.verify(request)
                         item = {"index": index, "status": "done", "verified": answer.verified, "result": answer.body}
                     except InputError as exc:
-                        item = {"index": index, "status": "error", "error": _item_error(exc)}
+                        member = {"credential": "verifiableCredential", "presentation": "verifiablePresentation"}[
+                            request.expect] if not request.unsigned else "presentation"
+                        pointer = f"/items/{index}/{member}{exc.pointer or ''}"
+                        item = {"index": index, "status": "error",
+                                "error": _item_error(InputError(exc.detail, problem_code=exc.problem_code,
+                                                                pointer=pointer))}
                 await self.store.set_item(job_id, index, item)
 
         try:

@@ -221,3 +221,13 @@ async def test_signed_presentation_without_challenge_warns_of_replay(client, sig
     body = await (await post(client, "/presentations/verify", {"verifiablePresentation": vp,
                                                                "options": {"challenge": "c-9"}})).json()
     assert body["verified"] is True and not any(w["code"] == "NO_CHALLENGE" for w in body["warnings"])
+
+
+async def test_a_bad_member_of_a_presentation_is_named(client, signed_credential):
+    """Issue 9 trial: the error points at the member, not at the whole presentation."""
+    vp = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"],
+          "verifiableCredential": [signed_credential, "garbage"]}
+    resp = await client.post("/presentations/verify", json={"presentation": vp})
+    problem = await resp.json()
+    assert resp.status == 400
+    assert problem["errors"][0]["pointer"] == "/presentation/verifiableCredential/1"

@@ -18,6 +18,12 @@ def _prefixed(err: ProblemError, prefix: str) -> ProblemError:
     return err
 
 
+def _json_type(value) -> str:
+    """The JSON name of a parsed value's type (RFC 8259 §3)."""
+    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean", int: "a number",
+            float: "a number", type(None): "null"}.get(type(value), type(value).__name__)
+
+
 async def create_job(request: web.Request) -> web.Response:
     """Accept one item (a verify body) or ``{"items": [...], "callback_url"?}``; 202 with ``Location``.
 
@@ -66,7 +72,9 @@ async def create_job(request: web.Request) -> web.Response:
                 raise _prefixed(err, where) from None
             # one bad item of a batch is that item's result, not the batch's
             pointer = where + (err.errors[0].pointer if err.errors else "")
-            requests.append(InputError(err.detail, problem_code=err.code, pointer=pointer))
+            detail = err.detail if isinstance(item, dict) else \
+                f"{where} must be a JSON object (a verify request body), got {_json_type(item)}"
+            requests.append(InputError(detail, problem_code=err.code, pointer=pointer))
     job_id = await request.config_dict[K.JOBS].submit(requests, callback, owner=request[K.API_KEY])
     location = str(request.app.router["verification"].url_for(job_id=job_id))
     return web.json_response({"id": job_id, "status": "running", "progress": {"total": len(requests), "done": 0}},
