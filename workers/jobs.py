@@ -235,6 +235,10 @@ def numeric_host(host: str) -> str | None:
         raise FetchError(f"the host {host!r} is numeric but not an IPv4 address; refused") from exc
 
 
+#: longest callback URL accepted, characters.
+MAX_CALLBACK_URL_CHARS = 2048
+
+
 async def check_callback_url(url: str, settings: Settings) -> None:
     """Check a callback URL at submission by the outbound-fetch rules (https, no user info, public address).
 
@@ -242,8 +246,10 @@ async def check_callback_url(url: str, settings: Settings) -> None:
     resolved (within the fetch timeout) and refused when any address is not public. A name that does not
     resolve now is accepted: delivery resolves and checks again, with retries.
 
-    :raises FetchError: naming the rule the URL breaks.
+    :raises FetchError: naming the rule the URL breaks (also: longer than :data:`MAX_CALLBACK_URL_CHARS`).
     """
+    if len(url) > MAX_CALLBACK_URL_CHARS:
+        raise FetchError(f"the URL is {len(url)} characters long; the limit is {MAX_CALLBACK_URL_CHARS}")
     target = check_url(url, allow_insecure_loopback=settings.allow_insecure_loopback)
     host = (target.host or "").strip("[]")
     dotted = numeric_host(host)

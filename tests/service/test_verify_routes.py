@@ -231,3 +231,17 @@ async def test_a_bad_member_of_a_presentation_is_named(client, signed_credential
     problem = await resp.json()
     assert resp.status == 400
     assert problem["errors"][0]["pointer"] == "/presentation/verifiableCredential/1"
+
+
+async def test_unknown_top_level_member_is_refused_like_in_bulk_jobs(client, signed_credential):
+    resp = await client.post("/credentials/verify", json={"verifiableCredential": signed_credential, "extra": 1})
+    problem = await resp.json()
+    assert resp.status == 400 and problem["errors"][0]["pointer"] == "/extra"
+
+
+async def test_overlong_callback_url_is_refused(make_client, signed_credential):
+    client = await make_client(callback_secret="s3cret")
+    url = "https://hooks.example/" + "a" * 3000
+    resp = await client.post("/verifications", json={"verifiableCredential": signed_credential, "callback_url": url})
+    problem = await resp.json()
+    assert resp.status == 400 and problem["errors"][0]["pointer"] == "/callback_url" and "limit" in problem["detail"]

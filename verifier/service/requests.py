@@ -201,6 +201,11 @@ def verify_request(body: Any, *, kind: str, settings: Settings) -> VerifyRequest
                                        FieldProblem("/presentation", "ambiguous: 'verifiablePresentation' is also given")])
         name = "verifiablePresentation" if "presentation" not in body else "presentation"
         unsigned = name == "presentation"
+    allowed = {name, "options"}
+    unknown = [k for k in body if k not in allowed]
+    if unknown:
+        raise ProblemError(400, f"unknown member {unknown[0]!r}; a {kind} verify body has {name!r} and 'options'",
+                           errors=[FieldProblem(f"/{_escape(k)}", "unknown member") for k in unknown])
     document = body.get(name)
     if document is None:
         raise ProblemError(400, f"the body has no {name!r}", errors=[FieldProblem(f"/{name}", "missing")])
