@@ -11,13 +11,10 @@ import random
 import redis
 
 from tests.core.credentials import ob3_credential
-from tests.did.test_did_web import did_doc
-from tests.fetch.local_server import LocalServer
 from tests.service.conftest import running, service_settings
 from tests.signing import new_key, sign_ldp
 from tests.service.test_jobs import api_keys
-from tests.workers.conftest import REDIS_URL, WorkerProcess, arq_client, cleanup, new_queue
-from verifier.keys.multikey import multikey_from_public_key
+from tests.workers.conftest import REDIS_URL, arq_client, cleanup, new_queue
 from verifier.service import appkeys as K
 from workers.verification import VerifyRequest
 from verifier.options import VerifyOptions
@@ -95,43 +92,6 @@ async def test_redis_down_is_503_and_readyz_fails(tmp_path, signed_credential):
         status, body = await verify(client, signed_credential)
         assert status == 503 and body["code"] == "SERVICE_UNAVAILABLE" and "Redis" in body["detail"]
         assert (await client.get("/healthz")).status == 200
-
-
-async def test_worker_killed_mid_job_is_retried_by_another(redis_ready, tmp_path):
-    queue = new_queue()
-    server = await LocalServer().start()
-    key = new_key()
-    did = f"did:web:{server.did_web_host}"
-    document = did_doc(did, multikey_from_public_key(key.public))
-    taken = asyncio.Event()
-
-    async def did_json(_request):
-        from aiohttp import web
-        if not taken.is_set():  # the first worker hangs here until it is killed
-            taken.set()
-            await asyncio.sleep(30)
-        return web.json_response(document)
-
-    server.route("/.well-known/did.json", did_json)
-    credential = sign_ldp(ob3_credential(did), key, vm=f"{did}#key-1")
-    first = WorkerProcess(queue, tmp_path, LER_ALLOW_INSECURE_LOOPBACK="true", LER_WORKER_JOB_TIMEOUT_S="2",
-                          LER_FETCH_TIMEOUT_S="20").start()
-    second = WorkerProcess(queue, tmp_path, LER_ALLOW_INSECURE_LOOPBACK="true", LER_WORKER_JOB_TIMEOUT_S="2",
-                           LER_FETCH_TIMEOUT_S="20")
-    try:
-        async with arq_client(tmp_path, queue, verify_deadline_s=15, allow_insecure_loopback=True) as client:
-            request = asyncio.create_task(verify(client, credential))
-            await asyncio.wait_for(taken.wait(), 10)
-            first.kill()
-            second.start()
-            status, body = await asyncio.wait_for(request, 20)
-        assert status == 200 and body["verified"] is True, body
-        assert server.hits["/.well-known/did.json"] == 2
-    finally:
-        first.kill()
-        second.stop()
-        await server.stop()
-        cleanup(queue)
 
 
 async def test_cancelled_requests_never_get_another_requests_reply(worker, queue, module_dir):
