@@ -92,10 +92,11 @@ SHAPES: dict[str, Shape] = {
         _t("credentialSubject", REF, CRED + "credentialSubject", shape="subject"),
         _t("credentialSchema", REF, CRED + "credentialSchema", shape="schema"),
     )),
-    # VCDM 2.0 §4.13 Verifiable Presentations.
+    # VCDM 2.0 §4.13 Verifiable Presentations (the validity check reads a presentation's dates too).
     "presentation": Shape((
         _t("holder", REF, CRED + "holder", shape="holder"),
         _t("verifiableCredential", GRAPH, CRED + "verifiableCredential"),
+        *_DATES,
     )),
     # VCDM 2.0 §4.7 Issuer: read for its id.
     "issuer": Shape((), types=False),

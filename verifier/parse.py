@@ -251,8 +251,11 @@ def _collect_nested(item: CredentialItem, items: list[CredentialItem], limits: L
         members = _as_members(vcs, "/verifiableCredential")
     elif "ClrCredential" in _types(doc):
         subject = doc.get("credentialSubject")
-        if isinstance(subject, dict):
-            members = _as_members(subject.get("verifiableCredential"), "/credentialSubject/verifiableCredential")
+        subjects = [("/credentialSubject", subject)] if isinstance(subject, dict) else \
+            [(f"/credentialSubject/{i}", s) for i, s in enumerate(subject) if isinstance(s, dict)] \
+            if isinstance(subject, list) else []
+        for base, s in subjects:  # every subject's nested credentials, however credentialSubject is written
+            members += _as_members(s.get("verifiableCredential"), base + "/verifiableCredential")
     for rel, value in members:
         if len(items) >= limits.max_credentials:
             raise InputError(f"more than {limits.max_credentials} credentials in one input")

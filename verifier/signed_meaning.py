@@ -113,6 +113,10 @@ def _compare_node(obj: dict[str, Any], node: dict[str, Any], graph_name: str, sh
         _compare_term(term, _as_list(value), signed, obj, graph_name, graph, f"{path}/{term.name}")
 
 
+#: every class IRI the checks know a name for.
+KNOWN_TYPE_IRIS = frozenset(i for iris in KNOWN_TYPES.values() for i in iris)
+
+
 def _local_name(iri: str) -> str:
     return iri.rsplit("#", 1)[-1] if "#" in iri else iri.rstrip("/").rsplit("/", 1)[-1]
 
@@ -125,7 +129,10 @@ def _compare_types(obj: dict[str, Any], node: dict[str, Any], shape: Shape, path
         if not isinstance(name, str):
             raise _Mismatch(path + "/type", f"type value {name!r} is not a string")
         known = KNOWN_TYPES.get(name)
-        found = (known & signed) if known is not None else {i for i in signed if i == name or _local_name(i) == name}
+        # A class the checks know by name (OpenBadgeCredential, ClrCredential, ...) must be written by that
+        # name: the checks compare names, so its IRI (or another name for it) would hide it from them.
+        found = (known & signed) if known is not None else \
+            {i for i in signed if (i == name or _local_name(i) == name) and i not in KNOWN_TYPE_IRIS}
         if not found:
             raise _Mismatch(path + "/type", f"the JSON type {name!r} is not among the signed types {sorted(signed)}")
         matched |= found
@@ -264,7 +271,7 @@ def _graph_holds(value: dict[str, Any], nodes: dict[str, dict[str, Any]]) -> boo
         elif not _is_blank(node_id):
             continue
         signed = set(node.get("@type", []))
-        if all((KNOWN_TYPES.get(n, frozenset()) & signed) or any(i == n or _local_name(i) == n for i in signed)
-               for n in names):
+        if all((KNOWN_TYPES.get(n, frozenset()) & signed) or
+               any((i == n or _local_name(i) == n) and i not in KNOWN_TYPE_IRIS for i in signed) for n in names):
             return True
     return False
