@@ -12,9 +12,11 @@ from typing import Any, Awaitable, Callable
 
 import pytest
 
+from tests.conftest import vectors_or_skip
 from tests.core.helpers import AT
 from tests.core.test_did_web_end_to_end import did_document
 from verifier import Report, VerifyOptions, verify_credential, verify_presentation
+from verifier.contexts.installed import install_context
 from verifier.runtime import open_environment
 from verifier.settings import load_settings
 
@@ -58,3 +60,18 @@ def publish_did_web(server) -> Callable[..., str]:
         return did
 
     return publish
+
+
+CLR_CONTEXT = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json"
+
+
+@pytest.fixture
+def clr_data_dir(tmp_path):
+    """A data directory with the CLR 2.0 context installed from the corpus (skips when it is absent)."""
+    vectors = vectors_or_skip()
+    source = vectors / "contexts" / "purl.imsglobal.org_spec_clr_v2p0_context-2.0.1.json"
+    if not source.is_file():
+        pytest.skip(f"the CLR 2.0 context is not in the corpus at {source}")
+    data_dir = tmp_path / "data"
+    install_context(CLR_CONTEXT, source, data_dir)
+    return data_dir

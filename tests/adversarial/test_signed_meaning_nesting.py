@@ -16,12 +16,12 @@ import pytest
 
 from tests.adversarial.respell import SPELLINGS, definition, signed_bytes
 from tests.adversarial.test_signed_meaning import PAST, assert_refused_by_gate, run_with_settings
+from tests.adversarial.conftest import CLR_CONTEXT
 from tests.conftest import vectors_or_skip
 from tests.core.credentials import VC2, ob3_credential
 from tests.core.helpers import AT, outcome, result, run_verify
 from tests.signing import new_key, sign_ldp
 from verifier import constants as C
-from verifier.contexts.installed import install_context
 from verifier.options import ResourceConfig
 
 
@@ -109,19 +109,6 @@ def test_respelled_credential_inside_a_presentation_is_refused(offline):
     nested = [r for r in report.results if r.check == C.CHECK_PROOF and r.target]
     assert nested and nested[0].problem_code == C.PROBLEM_SIGNED_MEANING_MISMATCH
 
-
-CLR_CONTEXT = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json"
-
-
-@pytest.fixture
-def clr_data_dir(tmp_path):
-    vectors = vectors_or_skip()
-    source = vectors / "contexts" / "purl.imsglobal.org_spec_clr_v2p0_context-2.0.1.json"
-    if not source.is_file():
-        pytest.skip(f"the CLR 2.0 context is not in the corpus at {source}")
-    data_dir = tmp_path / "data"
-    install_context(CLR_CONTEXT, source, data_dir)
-    return data_dir
 
 
 def clr(issuer_key, nested: list, data_dir) -> dict:

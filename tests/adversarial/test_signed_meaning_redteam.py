@@ -21,7 +21,7 @@ import pytest
 
 from tests.adversarial.respell import SPELLINGS, definition, signed_bytes
 from tests.adversarial.test_signed_meaning import PAST, FUTURE, run_with_settings
-from tests.adversarial.test_signed_meaning_nesting import clr, clr_data_dir  # noqa: F401 - fixture
+from tests.adversarial.test_signed_meaning_nesting import clr
 from tests.core.credentials import VC2, ob3_credential
 from tests.core.helpers import result, run_verify
 from tests.signing import new_key, sign_ldp
@@ -53,7 +53,7 @@ def test_known_type_written_as_its_iri_is_refused(offline):
 
 
 @pytest.mark.parametrize("how", ["subject_array", "type_iri"])
-def test_clr_nested_credentials_cannot_be_hidden(how, clr_data_dir):  # noqa: F811 - fixture
+def test_clr_nested_credentials_cannot_be_hidden(how, clr_data_dir):
     key = new_key()
     expired = sign_ldp(ob3_credential(key.did, validFrom="2019-01-01T00:00:00Z", validUntil=PAST), key)
     signed = clr(key, [expired], clr_data_dir)
