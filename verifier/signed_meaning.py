@@ -99,8 +99,13 @@ def _compare_node(obj: dict[str, Any], node: dict[str, Any], graph_name: str, sh
                   path: str) -> None:
     signed_id = node.get("@id")
     json_id = obj.get("id")
+    if _is_blank(json_id):
+        # RDFC-1.0 relabels blank nodes, so a label is not signed: the checks would read it as an identifier
+        # (a learner's id, an issuer's id) that the signature does not carry.
+        raise _Mismatch(path + "/id", f"the JSON id {json_id!r} is a blank-node label, which the signature does "
+                        "not cover; an identifier must be an IRI")
     if _is_blank(signed_id):
-        if json_id is not None and not _is_blank(json_id):
+        if json_id is not None:
             raise _Mismatch(path + "/id", f"the JSON id {json_id!r} is not the signed identifier (a blank node)")
     elif json_id != signed_id:
         raise _Mismatch(path + "/id", f"the signed id is {signed_id!r}, the JSON id is {json_id!r}")

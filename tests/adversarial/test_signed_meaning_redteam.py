@@ -86,3 +86,19 @@ def test_presentation_dates_cannot_be_respelled(term, value, spelling, offline):
     report = run_verify(attack, bundle=offline, challenge="c-1", domain="hr.example")
     assert not report.verified
     assert result(report, C.CHECK_PROOF).problem_code == C.PROBLEM_SIGNED_MEANING_MISMATCH
+
+
+def test_blank_node_label_as_subject_id_is_refused(offline):
+    """Second red-team pass: ``"id": "_:learner"`` is relabelled away by RDFC-1.0, so adding it leaves the
+    signed data unchanged while the Open Badges rule would read it as the learner's identifier."""
+    key = new_key()
+    doc = ob3_credential(key.did)
+    del doc["credentialSubject"]["id"]
+    signed = sign_ldp(doc, key)
+    attack = copy.deepcopy(signed)
+    attack["credentialSubject"]["id"] = "_:learner"
+    assert signed_bytes(attack) == signed_bytes(signed)
+    report = run_verify(attack, bundle=offline)
+    assert not report.verified
+    proof = result(report, C.CHECK_PROOF)
+    assert proof.problem_code == C.PROBLEM_SIGNED_MEANING_MISMATCH and "blank-node label" in proof.detail
