@@ -28,11 +28,6 @@ class Dispatcher(Protocol):
         ...
 
 
-async def run_one(dispatcher: Dispatcher, check_id: str, item: CredentialItem, ctx: CheckContext) -> CheckResult:
-    """One check through ``dispatcher`` (a unit of one)."""
-    return (await dispatcher.run_checks((check_id,), item, ctx))[0]
-
-
 class InlineDispatcher:
     """Runs checks in this process, on the caller's event loop (the embedded default)."""
 

@@ -13,7 +13,7 @@ from typing import Any
 from verifier import constants as C
 from verifier.checks import CHECKS, DISPATCHED
 from verifier.checks.context import CheckContext
-from verifier.dispatch import Dispatcher, run_one
+from verifier.dispatch import Dispatcher
 from verifier.environment import Environment
 from verifier.options import VerifyOptions
 from verifier.parse import CredentialItem, Presented
@@ -35,14 +35,12 @@ def required_checks(options: VerifyOptions) -> frozenset[str]:
     return frozenset(base)
 
 
-async def _run_one(check_id: str, item: CredentialItem, ctx: CheckContext, dispatcher: Dispatcher) -> CheckResult:
+async def _run_one(check_id: str, item: CredentialItem, ctx: CheckContext) -> CheckResult:
+    """A check run in place (``parse``, ``validity``, ``issuer_key``), or any check that does not apply."""
     module = CHECKS[check_id]
     if not module.applies_to(item):
         return CheckResult(check_id, Outcome.NOT_APPLICABLE, _not_applicable_reason(check_id, item), target=item.pointer)
-    if check_id in DISPATCHED:
-        result = await run_one(dispatcher, check_id, item, ctx)
-    else:
-        result = await module.run(item, ctx)
+    result = await module.run(item, ctx)
     ctx.prior[(item.pointer, check_id)] = result
     return result
 
@@ -58,17 +56,17 @@ def _not_applicable_reason(check_id: str, item: CredentialItem) -> str:
 async def _check_item(item: CredentialItem, ctx: CheckContext, dispatcher: Dispatcher) -> list[CheckResult]:
     """Run every check on one credential: the dispatched ones as one unit (DESIGN.md "Data flow" step 4),
     ``issuer_key`` after ``proof``."""
-    results = {C.CHECK_PARSE: await _run_one(C.CHECK_PARSE, item, ctx, dispatcher),
-               C.CHECK_VALIDITY: await _run_one(C.CHECK_VALIDITY, item, ctx, dispatcher)}
+    results = {C.CHECK_PARSE: await _run_one(C.CHECK_PARSE, item, ctx),
+               C.CHECK_VALIDITY: await _run_one(C.CHECK_VALIDITY, item, ctx)}
     dispatched = [cid for cid in CHECKS if cid in DISPATCHED]
     applying = [cid for cid in dispatched if CHECKS[cid].applies_to(item)]
     for cid in dispatched:
         if cid not in applying:
-            results[cid] = await _run_one(cid, item, ctx, dispatcher)  # not applicable: nothing is dispatched
+            results[cid] = await _run_one(cid, item, ctx)  # not applicable: nothing is dispatched
     if applying:
         for cid, result in zip(applying, await dispatcher.run_checks(applying, item, ctx)):
             ctx.prior[(item.pointer, cid)] = results[cid] = result
-    results[C.CHECK_ISSUER_KEY] = await _run_one(C.CHECK_ISSUER_KEY, item, ctx, dispatcher)
+    results[C.CHECK_ISSUER_KEY] = await _run_one(C.CHECK_ISSUER_KEY, item, ctx)
     return [results[cid] for cid in CHECKS]
 
 
