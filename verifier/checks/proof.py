@@ -80,21 +80,26 @@ def _settle(entry: dict[str, Any], exc: VerifierError) -> dict[str, Any]:
     return entry
 
 
-def _check_options(item: CredentialItem, proof: dict[str, Any], ctx: CheckContext) -> None:
-    """Proof options other than the signature (Data Integrity §2.1, §4.4 steps on purpose/domain/challenge)."""
+def _check_options(item: CredentialItem, proof: dict[str, Any], ctx: CheckContext) -> datetime | None:
+    """Proof options other than the signature (Data Integrity §2.1, §4.4 steps on purpose/domain/challenge).
+
+    :returns: when the proof says it was made (``created``), or None.
+    """
     want = purpose_for(item)
     if proof.get("proofPurpose") != want:
         raise InvalidProof(f"proofPurpose is {proof.get('proofPurpose')!r}; a {item.kind} needs {want!r}")
     now, skew = ctx.options.now, timedelta(seconds=ctx.options.max_clock_skew_s)
-    for name in ("created", "expires"):
-        if name in proof:
-            stamp, _ = parse_timestamp(proof[name], f"proof.{name}")
-            if name == "expires" and stamp < now - skew:
-                raise InvalidProof(f"the proof expired at {proof[name]}")
-            if name == "created" and stamp > now + skew:
-                raise InvalidProof(f"the proof's created ({proof[name]}) is later than now "
-                                   f"({format_timestamp(now)}{', with the allowed clock skew' if skew else ''}): "
-                                   "a proof from the future is not accepted")
+    created = None
+    if "created" in proof:
+        created, _ = parse_timestamp(proof["created"], "proof.created")
+        if created > now + skew:
+            raise InvalidProof(f"the proof's created ({proof['created']}) is later than now "
+                               f"({format_timestamp(now)}{', with the allowed clock skew' if skew else ''}): "
+                               "a proof from the future is not accepted")
+    if "expires" in proof:
+        expires, _ = parse_timestamp(proof["expires"], "proof.expires")
+        if expires < now - skew:
+            raise InvalidProof(f"the proof expired at {proof['expires']}")
     opts = ctx.options
     # The caller's expected challenge/domain bind the top-level document's proof: a presentation's, or a
     # credential's given alone on /credentials/verify (VC-API options; Data Integrity §2.1). Never
@@ -111,6 +116,7 @@ def _check_options(item: CredentialItem, proof: dict[str, Any], ctx: CheckContex
                 raise InvalidProof("the proof's domain " + (repr(domain) if domain is not None else "is missing; it")
                                    + " does not match the expected domain",
                                    problem_code=C.PROBLEM_INVALID_DOMAIN_ERROR)
+    return created
 
 
 def _previous(proof: dict[str, Any], proofs: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -168,9 +174,8 @@ async def _embedded_proof(item: CredentialItem, proof: dict[str, Any], proofs: l
     entry = _entry(label if isinstance(label, str) else repr(label), proof.get("verificationMethod"), proof.get("proofPurpose"))
     try:
         suite = suite_for(proof)
-        _check_options(item, proof, ctx)
+        signed_at = _check_options(item, proof, ctx)
         previous = _previous(proof, proofs)
-        signed_at = parse_timestamp(proof["created"], "proof.created")[0] if "created" in proof else None
         method = await _resolve(proof.get("verificationMethod"), purpose, entry, ctx, signed_at)
         entry["alg"] = await ctx.env.cpu.run(
             verify_embedded_proof, item.document, proof, previous, suite, method.public_jwk,
