@@ -39,23 +39,15 @@ class Term:
     """One property a check reads.
 
     :param name: the JSON term (the plain spelling: ``credentialStatus``).
-    :param iris: the RDF properties the pinned contexts map ``name`` to.
+    :param iris: the RDF properties the pinned contexts map ``name`` to, sorted (values are read in that order).
     :param kind: :data:`LITERAL`, :data:`REF`, :data:`VOCAB` or :data:`GRAPH`.
     :param shape: for :data:`REF` values, the node kind of the value (a key of :data:`SHAPES`).
     """
 
     name: str
-    iris: frozenset[str]
+    iris: tuple[str, ...]
     kind: str
     shape: str | None = None
-
-    @property
-    def iri_order(self) -> tuple[str, ...]:
-        """``iris`` in a fixed order (for reading values deterministically)."""
-        return _ORDER.get(self.iris) or _ORDER.setdefault(self.iris, tuple(sorted(self.iris)))
-
-
-_ORDER: dict[frozenset[str], tuple[str, ...]] = {}
 
 
 @dataclass(frozen=True)
@@ -72,7 +64,7 @@ class Shape:
 
 
 def _t(name: str, kind: str, *iris: str, shape: str | None = None) -> Term:
-    return Term(name, frozenset(iris), kind, shape)
+    return Term(name, tuple(sorted(iris)), kind, shape)
 
 
 _DATES = (

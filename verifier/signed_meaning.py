@@ -70,7 +70,7 @@ def _explain(m: _Mismatch, name_key: KeyNamer | None) -> str:
         aliases = [k for k in m.obj if k != m.term.name and not k.startswith("@") and _names(name_key, k, m.term)]
         if aliases:
             return (f"`{aliases[0]}` is `{m.term.name}` under another name: the signature covers {m.term.name} "
-                    f"({sorted(m.term.iris)[0]}), which the checks read only as `{m.term.name}` ({where}: {m.reason})")
+                    f"({m.term.iris[0]}), which the checks read only as `{m.term.name}` ({where}: {m.reason})")
     return (f"{where}: {m.reason}. The JSON and the signed data disagree here; the property is written in a way "
             "the checks do not read (an alias, a prefix or absolute IRI as key, @vocab, a value object, @nest, "
             "@included, @reverse, or a node merged by id), so the document is refused")
@@ -112,7 +112,7 @@ def _compare_node(obj: dict[str, Any], node: dict[str, Any], graph_name: str, sh
     _compare_types(obj, node, shape, path)
     for term in shape.terms:
         value = obj.get(term.name)
-        signed = [v for iri in term.iri_order if iri in node for v in node[iri]]
+        signed = [v for iri in term.iris if iri in node for v in node[iri]]
         if value is None and not signed:
             continue  # neither the JSON nor the signed data states it
         _compare_term(term, _as_list(value), signed, obj, graph_name, graph, f"{path}/{term.name}")
@@ -126,6 +126,19 @@ def _local_name(iri: str) -> str:
     return iri.rsplit("#", 1)[-1] if "#" in iri else iri.rstrip("/").rsplit("/", 1)[-1]
 
 
+def _classes_named(name: str, signed: set[str]) -> set[str]:
+    """The signed class IRIs a JSON type name stands for.
+
+    A class the checks know by name (OpenBadgeCredential, ClrCredential, ...) must be written by that name:
+    the checks compare names, so its IRI (or another name for it) would hide it from them. Any other name
+    is its class IRI or that IRI's last segment.
+    """
+    known = KNOWN_TYPES.get(name)
+    if known is not None:
+        return set(known & signed)
+    return {i for i in signed if (i == name or _local_name(i) == name) and i not in KNOWN_TYPE_IRIS}
+
+
 def _compare_types(obj: dict[str, Any], node: dict[str, Any], shape: Shape, path: str) -> None:
     names = _as_list(obj.get("type"))
     signed = set(node.get("@type", []))
@@ -133,11 +146,7 @@ def _compare_types(obj: dict[str, Any], node: dict[str, Any], shape: Shape, path
     for name in names:
         if not isinstance(name, str):
             raise _Mismatch(path + "/type", f"type value {name!r} is not a string")
-        known = KNOWN_TYPES.get(name)
-        # A class the checks know by name (OpenBadgeCredential, ClrCredential, ...) must be written by that
-        # name: the checks compare names, so its IRI (or another name for it) would hide it from them.
-        found = (known & signed) if known is not None else \
-            {i for i in signed if (i == name or _local_name(i) == name) and i not in KNOWN_TYPE_IRIS}
+        found = _classes_named(name, signed)
         if not found:
             raise _Mismatch(path + "/type", f"the JSON type {name!r} is not among the signed types {sorted(signed)}")
         matched |= found
@@ -276,7 +285,6 @@ def _graph_holds(value: dict[str, Any], nodes: dict[str, dict[str, Any]]) -> boo
         elif not _is_blank(node_id):
             continue
         signed = set(node.get("@type", []))
-        if all((KNOWN_TYPES.get(n, frozenset()) & signed) or
-               any((i == n or _local_name(i) == n) and i not in KNOWN_TYPE_IRIS for i in signed) for n in names):
+        if all(_classes_named(n, signed) for n in names):
             return True
     return False
