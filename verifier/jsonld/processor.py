@@ -25,8 +25,11 @@ from verifier.errors import InvalidJsonLd
 from verifier.jsonld.context_cache import ProcessedContextCache
 from verifier.jsonld.graph import SignedGraph
 from verifier.jsonld.loader import SAFE_MODE_BASE, OfflineLoader, document_loader, pyld_errors
+from verifier.jsonld.pyld_speedups import install as _install_speedups
 from verifier.jsonld.rdfc import Quad
 from verifier.jsonld.to_rdf import node_map_quads
+
+_install_speedups()
 
 RESOLVED_CONTEXTS_MAX = 256
 EXPANDED_IRIS_MAX = 32_768
