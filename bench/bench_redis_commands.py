@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -42,7 +43,16 @@ def _delta(after: dict[str, int], before: dict[str, int]) -> dict[str, int]:
     return {k: after[k] - before.get(k, 0) for k in after if after[k] - before.get(k, 0)}
 
 
-async def main(count: int) -> None:
+def _monitor(port: int, lines: list[str], stop: threading.Event) -> None:
+    """Collect every command the server runs (MONITOR) until ``stop`` is set."""
+    with redis.Redis(port=port).monitor() as monitor:
+        for command in monitor.listen():
+            if stop.is_set():
+                return
+            lines.append(f"{command['client_address']}:{command['client_port']} {command['command'][:160]}")
+
+
+async def main(count: int, trace: bool = False) -> None:
     if shutil.which("redis-server") is None:
         print("skipped: redis-server is not installed")
         return
@@ -72,6 +82,20 @@ async def main(count: int) -> None:
             body = {"verifiableCredential": warm, "options": {"requireTrustedIssuer": False}}
             assert (await (await http.post("/credentials/verify", json=body)).json())["verified"]
             rounds = {}
+            if trace:  # one more cold verify, every command it costs printed
+                lines, stop = [], threading.Event()
+                thread = threading.Thread(target=_monitor, args=(port, lines, stop), daemon=True)
+                thread.start()
+                await asyncio.sleep(0.3)
+                traced = sign_ldp(ob3_credential(key.did, id="urn:uuid:99999999-3333-4000-8000-000000000000"), key)
+                await http.post("/credentials/verify", json={"verifiableCredential": traced,
+                                                             "options": {"requireTrustedIssuer": False}})
+                await asyncio.sleep(0.3)
+                stop.set()
+                client.ping()
+                thread.join(timeout=2)
+                print("trace of one cold verification (MONITOR):")
+                print("\n".join("  " + line for line in lines if "PING" not in line.upper()[:60]))
             for name in ("cold", "cached"):
                 before, started = _stats(client), time.perf_counter()
                 for doc in docs:
@@ -100,4 +124,6 @@ async def main(count: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=50)
-    asyncio.run(main(parser.parse_args().count))
+    parser.add_argument("--trace", action="store_true", help="print every Redis command of one cold verification")
+    args = parser.parse_args()
+    asyncio.run(main(args.count, args.trace))
