@@ -15,7 +15,7 @@ What: :class:`ProcessedContextCache` maps
 The active context is identified by its ``_uuid``: pyld assigns a fresh one to every processed
 context and freezes it (``frozendict``), so a ``_uuid`` names exactly one immutable context. Only
 frozen active contexts are memoised; so are only top-level calls (pyld's internal recursion, which
-passes ``cycles``, is left alone). The local context is keyed by its JSON text (sorted keys), so the
+passes ``cycles``, is left alone). The local context is keyed by its JSON text (sorted keys; a list of URLs by the tuple of its URLs), so the
 key is content, not object identity. That text is itself remembered per local-context *object* (held,
 so its id is never reused): the scoped contexts of pinned context files are the same objects on every
 verification, so their key is not serialised again. Context objects are never mutated once parsed
@@ -86,9 +86,11 @@ class ProcessedContextCache:
             self._entries[key] = result
         return result
 
-    def _local_key(self, local_ctx: Any) -> str:
+    def _local_key(self, local_ctx: Any) -> str | tuple[str, ...]:
         if isinstance(local_ctx, str):
             return "s:" + local_ctx
+        if type(local_ctx) is list and all(type(url) is str for url in local_ctx):
+            return ("l", *local_ctx)  # a document's list of context URLs: no JSON text needed
         known = self._keys.get(id(local_ctx))
         if known is not None and known[0] is local_ctx:
             return known[1]
