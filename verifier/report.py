@@ -80,6 +80,8 @@ _TITLES = {
     C.CHECK_VALIDITY: "Within its validity period",
     C.CHECK_STATUS: "Not revoked or suspended",
     C.CHECK_ISSUER_TRUST: "Issuer is in the trust registry",
+    C.CHECK_HOLDER_BINDING: "Presented by its subject",
+    C.CHECK_RECIPIENT: "Issued to the expected recipient",
 }
 
 

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from tests.core.credentials import ob3_credential
+from verifier import constants as C
 from tests.signing import new_key, sign_jwt, sign_ldp
 
 VC2 = "https://www.w3.org/ns/credentials/v2"
@@ -23,8 +24,7 @@ async def test_verified_credential_answers_200_with_report(client, signed_creden
     body = await resp.json()
     assert resp.status == 200, body
     assert body["verified"] is True and body["errors"] == [] and body["problemDetails"] == []
-    assert [r["check"] for r in body["results"]] == ["parse", "proof", "issuer_key", "validity", "status",
-                                                     "issuer_trust"]
+    assert [r["check"] for r in body["results"]] == list(C.CHECK_IDS)
     assert body["credential"]["issuer"] == signed_credential["issuer"]["id"]
     assert body["cached"] is False and body["checkedAt"].endswith("Z")
     assert all("checkedAt" in r for r in body["results"])
@@ -62,7 +62,7 @@ async def test_checks_option_selects_the_required_checks(client):
     assert body["verified"] is True and body["errors"] == []
     assert any(w["check"] == "issuer_key" for w in body["warnings"])
     assert body["requiredChecks"] == ["proof"]
-    assert body["checks"] == ["parse", "proof", "issuer_key", "validity", "status", "issuer_trust"]  # all run
+    assert body["checks"] == list(C.CHECK_IDS)  # all run
 
 
 async def test_required_checks_are_reported(make_client, signed_credential):
@@ -75,7 +75,7 @@ async def test_required_checks_are_reported(make_client, signed_credential):
         ["parse", "proof", "issuer_key", "validity", "status"],  # the service default: LER_REQUIRE_TRUSTED_ISSUER off
         ["proof", "validity", "status"],  # a selection never drops the proof
         ["parse", "proof", "issuer_key", "validity", "status", "issuer_trust"]]
-    assert all(len(a["checks"]) == 6 for a in answers.values())
+    assert all(a["checks"] == list(C.CHECK_IDS) for a in answers.values())
     trusted = answers['{"requireTrustedIssuer": true}']
     assert trusted["verified"] is False and [e["check"] for e in trusted["errors"]] == ["issuer_trust"]
 
@@ -152,9 +152,8 @@ def _presentation(holder, credential, **proof_extra) -> dict:
     return sign_ldp(vp, holder, purpose="authentication", extra=proof_extra)
 
 
-async def test_presentation_with_challenge_and_domain(client, signed_credential):
-    holder = new_key()
-    vp = _presentation(holder, signed_credential, challenge="c-123", domain="jobs.example")
+async def test_presentation_with_challenge_and_domain(client, held_credential, holder_key):
+    vp = _presentation(holder_key, held_credential, challenge="c-123", domain="jobs.example")
     ok = await post(client, "/presentations/verify", {"verifiablePresentation": vp,
                                                       "options": {"challenge": "c-123", "domain": "jobs.example"}})
     body = await ok.json()
@@ -211,13 +210,13 @@ async def test_unsigned_presentation_without_credentials_has_nothing_to_verify(c
     assert any("nothing to verify" in e["detail"] for e in body["errors"])
 
 
-async def test_signed_presentation_without_challenge_warns_of_replay(client, signed_credential):
-    vp = _presentation(new_key(), signed_credential)
+async def test_signed_presentation_without_challenge_warns_of_replay(client, held_credential, holder_key):
+    vp = _presentation(holder_key, held_credential)
     body = await (await post(client, "/presentations/verify", {"verifiablePresentation": vp})).json()
     assert body["verified"] is True, body
     warning = next(w for w in body["warnings"] if w["code"] == "NO_CHALLENGE")
     assert "replay" in warning["detail"] and warning["type"].endswith("NO_CHALLENGE")
-    vp = _presentation(new_key(), signed_credential, challenge="c-9")
+    vp = _presentation(holder_key, held_credential, challenge="c-9")
     body = await (await post(client, "/presentations/verify", {"verifiablePresentation": vp,
                                                                "options": {"challenge": "c-9"}})).json()
     assert body["verified"] is True and not any(w["code"] == "NO_CHALLENGE" for w in body["warnings"])
