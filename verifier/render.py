@@ -29,9 +29,10 @@ def render_text(report: Report, *, source: str) -> str:
             lines.append(f"  {what or 'credential'}" + (f" — issued by {issuer}" if issuer else ""))
     trusted = {True: "yes", False: "no", None: "unknown (no trust registry answer)"}[report.trusted]
     lines.append(f"  trusted issuer: {trusted}")
+    width = max((len(r.check) for r in report.results), default=0)
     for r in report.results:
         where = f" [{r.target}]" if r.target else ""
-        lines.append(f"  {_MARKS[r.outcome]:<9} {r.check:<13}{where} {r.detail}")
+        lines.append(f"  {_MARKS[r.outcome]:<9} {r.check:<{width}}{where} {r.detail}")
     for w in report.warnings:
         lines.append(f"  warning: {w['detail']}")
     return "\n".join(lines)

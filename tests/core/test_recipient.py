@@ -93,7 +93,7 @@ def test_id_is_compared_exactly_with_student_ids_and_the_subject_id(issuer):
 
 
 def test_phone_with_formatting(issuer):
-    vc = _badge(issuer, _identity("phone", "+15555550100", hashed=True, salt="p"))
+    vc = _badge(issuer, _identity("ext:telephone", "+15555550100", hashed=True, salt="p"))
     assert run_verify(vc, recipient=Recipient("phone", "+1 (555) 555-0100")).verified
 
 

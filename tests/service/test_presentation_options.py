@@ -108,3 +108,25 @@ def test_options_reach_workers_whole():
     options = VerifyOptions(holder_binding="warn", recipient=Recipient("email", "learner@example.org"))
     assert options_from_json(options_to_json(options)) == options
     assert options.cache_key_part()["recipient"] == {"type": "email", "value": "learner@example.org"}
+
+
+@pytest.mark.parametrize("options, valid", [
+    ({"holderBinding": "warn"}, True),
+    ({"holderBinding": "sometimes"}, False),
+    ({"recipient": {"type": "url", "value": "https://learner.example/me"}}, True),
+    ({"recipient": {"type": "email"}}, False),
+    ({"recipient": {"type": "email", "value": "a@b.c", "salt": "x"}}, False),
+])
+async def test_the_openapi_document_states_the_new_options_as_the_server_reads_them(client, held_credential,
+                                                                                       holder_key, options, valid):
+    from jsonschema import Draft202012Validator
+
+    from verifier.service.handlers.meta import openapi_document
+
+    doc = openapi_document()
+    body = {"verifiablePresentation": _vp(holder_key, held_credential), "options": options}
+    validator = Draft202012Validator({"$ref": "#/components/schemas/VerifyPresentationRequest",
+                                      "components": doc["components"]})
+    assert validator.is_valid(body) is valid
+    resp = await client.post("/presentations/verify", json=body)
+    assert (resp.status == 200) is valid, await resp.text()

@@ -31,12 +31,13 @@ from verifier.report import CheckResult, Outcome
 ID = C.CHECK_RECIPIENT
 DESCRIPTION = "The credential's subject is the recipient the caller names (options.recipient)."
 
-#: recipient type -> the ``identityType`` values (OB 3.0 IdentifierTypeEnum; OB 2.0 IdentityObject ``type``)
-#: that name that kind of identity.
+#: recipient type -> the ``identityType`` values that name that kind of identity: OB 3.0
+#: IdentifierTypeEnum (``emailAddress``, the id kinds), OB 2.0 IdentityObject ``type`` (``email``, ``url``,
+#: ``telephone``), and ``ext:`` extension names (OB 3.0 has no url or telephone type of its own).
 IDENTITY_TYPES: dict[str, frozenset[str]] = {
     "email": frozenset({"emailAddress", "email"}),
-    "url": frozenset({"url"}),
-    "phone": frozenset({"phone", "telephone", "phoneNumber"}),
+    "url": frozenset({"url", "ext:url"}),
+    "phone": frozenset({"telephone", "phone", "ext:telephone", "ext:phone"}),
     "id": frozenset({"identifier", "sourcedId", "systemId", "accountId", "userName", "studentId", "lisSourcedId",
                      "oneRosterSourcedId", "sisSourcedId", "ltiUserId", "nationalIdentityNumber"}),
 }
