@@ -32,6 +32,8 @@ def required_checks(options: VerifyOptions) -> frozenset[str]:
     base = {C.CHECK_PARSE, C.CHECK_PROOF, C.CHECK_ISSUER_KEY, C.CHECK_VALIDITY, C.CHECK_STATUS}
     if options.require_trusted_issuer:
         base.add(C.CHECK_ISSUER_TRUST)
+    if options.require_schema:
+        base.add(C.CHECK_SCHEMA)
     return frozenset(base)
 
 
@@ -50,6 +52,7 @@ def _not_applicable_reason(check_id: str, item: CredentialItem) -> str:
         C.CHECK_STATUS: "no credentialStatus: the issuer publishes no status for this credential",
         C.CHECK_ISSUER_TRUST: "a presentation's holder is not judged by the issuer registry",
         C.CHECK_ISSUER_KEY: "the presentation states no holder",
+        C.CHECK_SCHEMA: "no credentialSchema: the credential names no JSON Schema",
     }.get(check_id, "does not apply")
 
 
@@ -57,7 +60,8 @@ async def _check_item(item: CredentialItem, ctx: CheckContext, dispatcher: Dispa
     """Run every check on one credential: the dispatched ones as one unit (DESIGN.md "Data flow" step 4),
     ``issuer_key`` after ``proof``."""
     results = {C.CHECK_PARSE: await _run_one(C.CHECK_PARSE, item, ctx),
-               C.CHECK_VALIDITY: await _run_one(C.CHECK_VALIDITY, item, ctx)}
+               C.CHECK_VALIDITY: await _run_one(C.CHECK_VALIDITY, item, ctx),
+               C.CHECK_SCHEMA: await _run_one(C.CHECK_SCHEMA, item, ctx)}
     dispatched = [cid for cid in CHECKS if cid in DISPATCHED]
     applying = [cid for cid in dispatched if CHECKS[cid].applies_to(item)]
     for cid in dispatched:

@@ -80,6 +80,7 @@ _TITLES = {
     C.CHECK_VALIDITY: "Within its validity period",
     C.CHECK_STATUS: "Not revoked or suspended",
     C.CHECK_ISSUER_TRUST: "Issuer is in the trust registry",
+    C.CHECK_SCHEMA: "Satisfies its credentialSchema",
 }
 
 
