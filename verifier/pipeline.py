@@ -125,10 +125,23 @@ def bind_trust_to_signer(results: list[CheckResult]) -> list[CheckResult]:
     return out
 
 
+def _endorsement_problem(pointer: str, results: list[CheckResult], required: frozenset[str]) -> list[dict[str, Any]]:
+    """One ``ENDORSEMENT_NOT_VERIFIED`` problem for an endorsement whose required checks did not all pass."""
+    bad = [r for r in results if r.target == pointer and r.check in required
+           and r.outcome not in (Outcome.PASSED, Outcome.NOT_APPLICABLE)]
+    if not bad:
+        return []
+    reasons = "; ".join(f"{r.check} {r.outcome.value}: {r.detail}" for r in bad)
+    return [problem_details(C.PROBLEM_ENDORSEMENT_NOT_VERIFIED, f"the endorsement at {pointer} did not verify ({reasons})",
+                            credential=pointer)]
+
+
 def build_report(presented: Presented, results: list[CheckResult], options: VerifyOptions) -> Report:
     """Aggregate results into the report body (DESIGN.md "Report")."""
     results = bind_trust_to_signer(results)
     required = required_checks(options)
+    endorsements = [i.pointer for i in presented.items if i.endorsement]
+    optional = frozenset() if options.require_endorsements else frozenset(endorsements)  # issue 11
     errors: list[dict[str, Any]] = []
     warnings: list[dict[str, Any]] = []
     for r in results:
@@ -136,19 +149,21 @@ def build_report(presented: Presented, results: list[CheckResult], options: Veri
             warnings.append(problem_details(code, detail, check=r.check, **({"credential": r.target} if r.target else {})))
         if r.outcome in (Outcome.PASSED, Outcome.NOT_APPLICABLE):
             continue
-        (errors if r.check in required else warnings).append(problem_from_result(r))
+        (errors if r.check in required and r.target not in optional else warnings).append(problem_from_result(r))
+    for pointer in endorsements:
+        (warnings if pointer in optional else errors).extend(_endorsement_problem(pointer, results, required))
     trust = {r.target: r.evidence for r in results if r.check == C.CHECK_ISSUER_TRUST}
-    verified = not errors and all(
-        r.outcome in (Outcome.PASSED, Outcome.NOT_APPLICABLE) for r in results if r.check in required)
+    verified = not errors and all(r.outcome in (Outcome.PASSED, Outcome.NOT_APPLICABLE) for r in results
+                                  if r.check in required and r.target not in optional)
     return Report(
         verified=verified,
-        trusted=_trusted(results),
+        trusted=_trusted([r for r in results if r.target not in optional]),
         checks=list(CHECKS),
         required_checks=[cid for cid in CHECKS if cid in required],
         results=results,
         errors=errors,
         warnings=warnings,
         credential=with_registry_display(summarize(presented.top), trust.get("")),
-        credentials=[{"pointer": i.pointer, **with_registry_display(summarize(i), trust.get(i.pointer))}
-                     for i in presented.items[1:]],
+        credentials=[{"pointer": i.pointer, **({"endorsement": True} if i.endorsement else {}),
+                      **with_registry_display(summarize(i), trust.get(i.pointer))} for i in presented.items[1:]],
     )
