@@ -74,6 +74,14 @@ _DATES = (
     _t("validUntil", LITERAL, CRED + "validUntil"),
 )
 
+#: OB 3.0 ``endorsement`` / ``endorsementJwt`` on a credential (issue 11: each is verified as a credential of
+#: its own). Only on the credential node: subject, issuer and achievement nodes are shared between the
+#: credentials of one document (same id, one RDF node), so terms compared there would mismatch.
+_ENDORSEMENTS = (
+    _t("endorsement", REF, OB + "endorsement", shape="nested_credential"),
+    _t("endorsementJwt", LITERAL, OB + "endorsementJwt"),
+)
+
 #: node kind -> what the checks read there.
 SHAPES: dict[str, Shape] = {
     # VCDM 2.0 §4 (1.1 §4): the credential itself.
@@ -83,6 +91,7 @@ SHAPES: dict[str, Shape] = {
         _t("credentialStatus", REF, CRED + "credentialStatus", shape="status_entry"),
         _t("credentialSubject", REF, CRED + "credentialSubject", shape="subject"),
         _t("credentialSchema", REF, CRED + "credentialSchema", shape="schema"),
+        *_ENDORSEMENTS,
     )),
     # VCDM 2.0 §4.13 Verifiable Presentations (the validity check reads a presentation's dates too).
     "presentation": Shape((
@@ -90,7 +99,8 @@ SHAPES: dict[str, Shape] = {
         _t("verifiableCredential", GRAPH, CRED + "verifiableCredential"),
         *_DATES,
     )),
-    # VCDM 2.0 §4.7 Issuer: read for its id.
+    # VCDM 2.0 §4.7 Issuer: read for its id. (Its OB 3.0 endorsements are not compared: an issuer node is
+    # shared by every credential of that issuer in one document, e.g. a CLR and its nested credentials.)
     "issuer": Shape((), types=False),
     "holder": Shape((), types=False),
     # VCDM 2.0 §4.8 Credential Subject; OB 3.0 AchievementSubject (identifier); CLR 2.0 ClrSubject

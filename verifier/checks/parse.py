@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from verifier import constants as C
 from verifier.checks.context import CheckContext
 from verifier.clr import association_problems
+from verifier.endorsement import endorsement_problems
 from verifier.parse import VC_V1, VC_V2, CredentialItem
 from verifier.report import CheckResult, Outcome
 
@@ -192,7 +193,7 @@ def _warnings(item: CredentialItem) -> tuple[tuple[str, str], ...]:
 
 async def run(item: CredentialItem, ctx: CheckContext) -> CheckResult:
     """Report every data-model violation; ``failed`` with MALFORMED_VALUE_ERROR when there is any."""
-    problems = problems_of(item)
+    problems = problems_of(item) + endorsement_problems(item, ctx.presented)  # issue 11
     warnings = _warnings(item) + tuple(  # issue 11: CLR associations naming missing achievements
         (C.PROBLEM_CLR_ASSOCIATION_UNRESOLVED, f"{item.pointer}{ptr}: {msg}")
         for ptr, msg in association_problems(item, ctx.presented))
