@@ -184,6 +184,12 @@ KNOWN_TYPES: dict[str, frozenset[str]] = {name: frozenset(iris) for name, iris i
     "EcdsaSecp256k1Signature2019": [SEC + "EcdsaSecp256k1Signature2019"],
 }.items()}
 
+#: Classes a node may carry in the signed data beyond its JSON type names, because another object of the
+#: same document names it by id and states the class: an OB 3.0 endorsement of the credential itself
+#: (``credentialSubject.id`` = the credential's id, §B.1.3) makes the credential an ``EndorsementSubject``
+#: in RDF. No check reads these classes (issue 11).
+MERGEABLE_TYPES = frozenset({OB + "EndorsementSubject"})
+
 #: ``proofPurpose`` values (Data Integrity §2.1; controlled identifiers §3.3): the security vocabulary
 #: v1/v2 contexts map the relationship names to ``...Method`` IRIs, the Data Integrity contexts to the bare name.
 PROOF_PURPOSES: dict[str, frozenset[str]] = {

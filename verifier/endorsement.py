@@ -53,12 +53,32 @@ def endorsement_problems(item: CredentialItem, presented: Presented) -> list[tup
     if "EndorsementCredential" not in _types(item.document):
         out.append(("/type", "an endorsement must be an EndorsementCredential (OB 3.0 §B.1.3)"))
     host = _resolve(parent.document, match["host"])
-    host_id = host.get("id") if isinstance(host, dict) else None
+    ids = _ids(host) if not match["host"] else ({host["id"]} if isinstance(host, dict) and isinstance(host.get("id"), str)
+                                                 else set())
     subject = item.document.get("credentialSubject")
     subject_id = subject.get("id") if isinstance(subject, dict) else None
     where = f"{item.parent}{match['host']}" or "the credential"
-    if not isinstance(host_id, str):
+    if not ids:
         out.append(("/credentialSubject/id", f"the endorsement is carried by {where}, which has no id to endorse"))
-    elif subject_id != host_id:
-        out.append(("/credentialSubject/id", f"endorses {subject_id!r}, not {host_id!r} ({where}) that carries it"))
+    elif subject_id not in ids:
+        out.append(("/credentialSubject/id", f"endorses {subject_id!r}, not {where} that carries it "
+                                             f"({', '.join(sorted(ids))})"))
     return out
+
+
+def _ids(credential: Any) -> set[str]:
+    """What an endorsement on a credential may endorse (OB 3.0 AchievementCredential ``endorsement``: "claims
+    about the credential, and the achievement and profile"): the credential's, its issuer's and its
+    achievements' ids."""
+    if not isinstance(credential, dict):
+        return set()
+    issuer = credential.get("issuer")
+    found = [credential.get("id"), issuer.get("id") if isinstance(issuer, dict) else issuer]
+    subjects = credential.get("credentialSubject")
+    for subject in subjects if isinstance(subjects, list) else [subjects]:
+        if isinstance(subject, dict):
+            achievements = subject.get("achievement")
+            for a in achievements if isinstance(achievements, list) else [achievements]:
+                if isinstance(a, dict):
+                    found.append(a.get("id"))
+    return {i for i in found if isinstance(i, str)}
