@@ -45,8 +45,9 @@ VALIDATED_TYPES = ("1EdTechJsonSchemaValidator2019", "JsonSchema")
 
 
 def applies_to(item: CredentialItem) -> bool:
-    """A credential (not a presentation) that states a ``credentialSchema``."""
-    return item.kind == "credential" and _instance(item).get("credentialSchema") is not None
+    """A credential (not a presentation) that states a ``credentialSchema`` (an empty list states none: it
+    expands to nothing, JSON-LD 1.1 §9.4)."""
+    return item.kind == "credential" and _instance(item).get("credentialSchema") not in (None, [])
 
 
 def _instance(item: CredentialItem) -> dict[str, Any]:
@@ -117,9 +118,6 @@ async def run(item: CredentialItem, ctx: CheckContext) -> CheckResult:
     value = instance.get("credentialSchema")
     entries = [("/credentialSchema", value)] if not isinstance(value, list) else \
         [(f"/credentialSchema/{i}", v) for i, v in enumerate(value)]
-    if not entries:
-        return CheckResult(ID, Outcome.FAILED, "credentialSchema is an empty list", C.PROBLEM_MALFORMED_VALUE_ERROR,
-                           target=item.pointer)
     judged = [await _judge(entry, pointer, instance, ctx) for pointer, entry in entries]
     evidence = {"schemas": [{k: (v.value if isinstance(v, Outcome) else v) for k, v in j.items()} for j in judged]}
     for outcome in (Outcome.FAILED, Outcome.INDETERMINATE):

@@ -3,7 +3,8 @@
 The dialect is the schema's ``$schema`` (Open Badges 3.0 and CLR 2.0 use draft 2019-09), by default
 2020-12. ``$ref`` to another document is resolved only through ``retrieve`` (the offline bundle and the
 installed set); nothing is fetched here. ``format`` is an annotation, as the 2019-09 and 2020-12
-dialects make it by default (1EdTech's validator is no stricter).
+dialects make it by default (1EdTech's validator is no stricter). Only the dialects VC JSON Schema names
+are judged (Draft 7, 2019-09, 2020-12).
 """
 
 from __future__ import annotations
@@ -11,14 +12,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft7Validator, Draft201909Validator, Draft202012Validator
 from jsonschema.exceptions import SchemaError, _RefResolutionError
 from jsonschema.validators import validator_for
 from referencing import Registry, Resource
 from referencing.exceptions import NoSuchResource, Unresolvable
 from referencing.jsonschema import DRAFT202012
 
+from verifier import constants as C
 from verifier.errors import CheckNotPossible
+
+#: JSON Schema dialects W3C VC JSON Schema §3 names (Draft 7, 2019-09, 2020-12); Open Badges 3.0 and CLR 2.0
+#: schemas are 2019-09. An older dialect (draft-04, as Blockcerts' samples) is not judged: indeterminate.
+SUPPORTED_DIALECTS = (Draft7Validator, Draft201909Validator, Draft202012Validator)
 
 #: most violations reported for one schema.
 MAX_VIOLATIONS = 20
@@ -69,6 +75,10 @@ def validate_instance(instance: Any, schema: Any, *,
             raise NoSuchResource(ref=uri) from exc
 
     cls = validator_for(schema, default=Draft202012Validator)
+    if cls not in SUPPORTED_DIALECTS:
+        raise CheckNotPossible(f"the schema's dialect ({schema.get('$schema') if isinstance(schema, dict) else '?'}) "
+                               "is not one VC JSON Schema supports (Draft 7, 2019-09, 2020-12)",
+                               problem_code=C.PROBLEM_UNSUPPORTED_SCHEMA_TYPE)
     try:
         cls.check_schema(schema)
         validator = cls(schema, registry=Registry(retrieve=_retrieve))
