@@ -10,6 +10,7 @@ import json
 import re
 
 import pytest
+
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
