@@ -185,6 +185,13 @@ async def test_fetched_only_when_the_operator_allows(tmp_path, server):
     result = schema_result(await check(signed, tmp_path / "d", settings={"fetch_schemas": True}))
     assert result.outcome.value == "passed", result
     assert result.evidence["schemas"][0]["source"] == "fetched"
+    await check(signed, tmp_path / "d", settings={"fetch_schemas": True})
+    assert server.hits["/ob.json"] == 1  # kept for a while, not fetched per verification
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    result = schema_result(await check(signed, tmp_path / "d", settings={"fetch_schemas": True,
+                                                                         "offline_bundle": bundle}))
+    assert result.outcome.value == "indeterminate"  # an offline bundle means no network, whatever the setting
 
 
 async def test_offline_bundle_schemas_section(tmp_path):

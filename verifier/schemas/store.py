@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from cachetools import LRUCache, TLRUCache
 from jsonschema.exceptions import SchemaError
 from jsonschema.validators import validator_for
 from jsonschema import Draft202012Validator
@@ -154,23 +155,42 @@ def _read_pinned(url: str, path: Path, sha256: str | None, source: str) -> tuple
     if sha256 is not None and digest != sha256:
         raise CheckNotPossible(f"installed schema {url} refused: {path} changed since it was installed (SHA-256 "
                                f"pin mismatch); reinstall it with `ler-verifier schemas add {url} FILE`")
-    try:
-        schema = parse_schema_bytes(data, origin=f"schema {url}")
-    except InputError as exc:
-        raise CheckNotPossible(exc.detail) from exc
+    schema = _PARSED.get(digest)
+    if schema is None:
+        try:
+            schema = parse_schema_bytes(data, origin=f"schema {url}")
+        except InputError as exc:
+            raise CheckNotPossible(exc.detail) from exc
+        _PARSED[digest] = schema
     return schema, {"source": source, "sha256": digest}
+
+
+#: parsed and metaschema-checked schemas by the SHA-256 of their bytes (the bytes are read and hashed on
+#: every lookup; parsing and checking a large schema is what this saves). Read-only once stored.
+_PARSED: LRUCache = LRUCache(maxsize=64)
+#: fetched schemas (``LER_FETCH_SCHEMAS``) by URL, for FETCHED_TTL_S or the answer's Cache-Control max-age if shorter.
+FETCHED_TTL_S = 300
+_FETCHED: TLRUCache = TLRUCache(maxsize=64, ttu=lambda _url, value, now: now + value[2])
 
 
 async def fetch_schema(url: str, fetcher: Any) -> tuple[Any, dict[str, str]]:
     """Fetch the schema at ``url`` through the outbound-fetch rules (https, no private targets, size cap,
-    timeout); only called when the operator set ``LER_FETCH_SCHEMAS=true``.
+    timeout); only called when the operator set ``LER_FETCH_SCHEMAS=true``. Kept per process for
+    :data:`FETCHED_TTL_S` seconds at most (less when the answer's ``Cache-Control`` says so).
 
     :returns: (schema, evidence ``{"source": "fetched", "sha256"}``).
     :raises CheckNotPossible: the fetch failed or the answer is not a valid JSON Schema.
     """
+    cached = _FETCHED.get(url)
+    if cached is not None:
+        return cached[0], cached[1]
     answer = await fetcher.get(url, accept="application/schema+json, application/json")
     try:
         schema = parse_schema_bytes(answer.body, origin=f"schema {url}")
     except InputError as exc:
         raise FetchError(exc.detail) from exc
-    return schema, {"source": "fetched", "sha256": hashlib.sha256(answer.body).hexdigest()}
+    evidence = {"source": "fetched", "sha256": hashlib.sha256(answer.body).hexdigest()}
+    ttl_s = FETCHED_TTL_S if answer.max_age_s is None else min(FETCHED_TTL_S, answer.max_age_s)
+    if ttl_s > 0:
+        _FETCHED[url] = (schema, evidence, ttl_s)
+    return schema, evidence
