@@ -96,7 +96,7 @@ async def _judge(entry: Any, pointer: str, instance: dict[str, Any], ctx: CheckC
         return {**out, "outcome": Outcome.INDETERMINATE, "problem": C.PROBLEM_UNSUPPORTED_SCHEMA_TYPE, "detail": why}
     try:
         schema, where = await _load(url, ctx)
-        violations = validate_instance(instance, schema, retrieve=_retrieve_local(ctx))
+        violations = validate_instance(instance, schema, retrieve=_retrieve_local(ctx), schema_checked=True)
     except CheckNotPossible as exc:
         code = exc.problem_code if exc.problem_code != C.PROBLEM_VERIFICATION_ERROR else C.PROBLEM_SCHEMA_NOT_AVAILABLE
         return {**out, "outcome": Outcome.INDETERMINATE, "problem": code,

@@ -55,12 +55,14 @@ def _pointer(parts) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
-def validate_instance(instance: Any, schema: Any, *,
-                      retrieve: Callable[[str], Any] | None = None) -> list[Violation]:
+def validate_instance(instance: Any, schema: Any, *, retrieve: Callable[[str], Any] | None = None,
+                      schema_checked: bool = False) -> list[Violation]:
     """Validate ``instance`` (parsed JSON) against ``schema``.
 
     :param retrieve: URL -> schema document, for ``$ref`` to other documents; raises
         :class:`CheckNotPossible` when it has none.
+    :param schema_checked: the schema was already checked against its metaschema (as
+        :func:`verifier.schemas.store.parse_schema_bytes` does): skip that (it costs milliseconds).
     :returns: the violations (at most :data:`MAX_VIOLATIONS`, in instance order); empty when valid.
     :raises CheckNotPossible: the schema is not a valid JSON Schema, a ``$ref`` cannot be resolved, or
         the schema nests too deeply to evaluate.
@@ -80,7 +82,8 @@ def validate_instance(instance: Any, schema: Any, *,
                                "is not one VC JSON Schema supports (Draft 7, 2019-09, 2020-12)",
                                problem_code=C.PROBLEM_UNSUPPORTED_SCHEMA_TYPE)
     try:
-        cls.check_schema(schema)
+        if not schema_checked:
+            cls.check_schema(schema)
         validator = cls(schema, registry=Registry(retrieve=_retrieve))
         found = []
         for error in validator.iter_errors(instance):
