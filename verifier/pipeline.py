@@ -2,7 +2,8 @@
 
 Every planned check yields a result, in plan order; a check that does not apply is reported as
 ``not_applicable`` (STYLE.md rule 3). ``verified`` is true only when every required check of every
-credential passed (DESIGN.md "Report").
+credential passed (DESIGN.md "Report"); an embedded endorsement counts only with ``requireEndorsements``
+(issue 11: otherwise its failures are warnings, with one ``ENDORSEMENT_NOT_VERIFIED`` per endorsement).
 """
 
 from __future__ import annotations
