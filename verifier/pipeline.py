@@ -20,7 +20,9 @@ from verifier.options import VerifyOptions
 from verifier.parse import CredentialItem, Presented
 from verifier.report import CheckResult, Outcome, Report, problem_from_result
 from verifier.messages import problem_details
+from verifier.skills_summary import report_summary
 from verifier.summary import summarize, with_registry_display
+from verifier.timestamps import format_timestamp
 
 
 def required_checks(options: VerifyOptions) -> frozenset[str]:
@@ -167,4 +169,6 @@ def build_report(presented: Presented, results: list[CheckResult], options: Veri
         credential=with_registry_display(summarize(presented.top), trust.get("")),
         credentials=[{"pointer": i.pointer, **({"endorsement": True} if i.endorsement else {}),
                       **with_registry_display(summarize(i), trust.get(i.pointer))} for i in presented.items[1:]],
+        summary=report_summary(presented.items, results, trust),
+        checked_at=format_timestamp(options.now),
     )

@@ -40,6 +40,10 @@ async def _run(entry: dict) -> tuple[bool, str, dict | None]:
         except InputError:
             return False, "unreadable", None
     proof = next(r for r in report.results if r.check == "proof" and not r.target)
+    spanish = report.to_json("es")  # issue 12: every report has a summary and a headline, in either language
+    assert isinstance(spanish["headline"], str) and spanish["headline"] and spanish["summary"]["notice"]
+    top = [e for e in spanish["summary"]["credentials"] if e["credential"] == ""]
+    assert all(e["basis"] == "unverified" for e in top) or proof.outcome.value == "passed"
     return report.verified, proof.outcome.value, report.to_json()
 
 
