@@ -12,7 +12,8 @@ presentation carries (issue 11, "Holder binding"):
 * when the credential's ``credentialSubject.id`` is a DID, a signer is that subject (with several
   subjects, one of them). A JWT credential's subject is its ``sub`` when the ``vc`` claim has none.
 
-``not_applicable``: a credential given alone, or carried by a CLR rather than a presentation; a subject
+``not_applicable``: a credential given alone, or carried by another credential (nested in a CLR, or an
+endorsement) rather than by a presentation; a subject
 named only by ``identifier`` (hashed email, student id: see the ``recipient`` check) or by an id that is
 not a DID; a bearer credential with no subject id; ``holderBinding: off``; an unsigned presentation
 (VC-API ``presentation``). The last three say, as a ``HOLDER_NOT_BOUND`` warning, that nothing binds the
@@ -97,8 +98,8 @@ async def run(item: CredentialItem, ctx: CheckContext) -> CheckResult:
     """Compare the presentation's signer with its ``holder`` and with the credential's subject DID."""
     parent = _parent(item, ctx)
     if parent is None or parent.kind != "presentation":
-        return _result(Outcome.NOT_APPLICABLE, "carried by a credential (a CLR), not by a presentation: the "
-                       "outer credential's subject speaks for it", item)
+        return _result(Outcome.NOT_APPLICABLE, "carried by another credential (nested in a CLR, or an "
+                       "endorsement), not by a presentation: nobody presents it on its own", item)
     if ctx.options.holder_binding == "off":
         return _result(Outcome.NOT_APPLICABLE, "holder binding is off (options.holderBinding)", item,
                        warn=f"holder binding is off: nothing checks that the credential at {item.pointer} is "

@@ -8,8 +8,8 @@ An HR system asks "was this issued to this candidate?" with ``options.recipient`
 for ``id`` and ``url``, from ``credentialSubject.id`` itself. The comparison rules (hex and email
 case-insensitive) are :func:`verifier.identity_hash.identity_matches`.
 
-``not_applicable`` when no recipient is asked for, and for a credential nested in a CLR (the CLR's own
-subject is the learner's). Asked for, it is required: ``passed`` on a match, ``failed`` with
+``not_applicable`` when no recipient is asked for, for a credential nested in a CLR (the CLR's own
+subject is the learner's) and for an endorsement (its subject is an achievement or an issuer). Asked for, it is required: ``passed`` on a match, ``failed`` with
 ``RECIPIENT_MISMATCH`` when the credential names a recipient of that kind who is someone else, or
 ``RECIPIENT_NOT_STATED`` when it names none of that kind. ``indeterminate`` when the credential's proof
 did not pass: the identifiers read are the signed ones only (``identifier`` and its fields are compared
@@ -74,7 +74,8 @@ async def run(item: CredentialItem, ctx: CheckContext) -> CheckResult:
     if wanted is None:
         return _result(Outcome.NOT_APPLICABLE, "no recipient was asked for (options.recipient)", item)
     if _nested_in_credential(item, ctx):
-        return _result(Outcome.NOT_APPLICABLE, "carried by a CLR: the CLR's own subject names the learner", item)
+        return _result(Outcome.NOT_APPLICABLE, "carried by another credential (nested in a CLR, whose own subject "
+                       "names the learner, or an endorsement, whose subject is not the learner)", item)
     own = ctx.prior.get((item.pointer, C.CHECK_PROOF))
     if own is None or own.outcome != Outcome.PASSED:
         return _result(Outcome.INDETERMINATE, "the credential's proof did not verify, so its subject's identifiers "

@@ -24,7 +24,12 @@ from workers.verification import VerifyRequest, now_utc
 from verifier.settings import Settings
 
 _COMPACT_JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
-KNOWN_OPTIONS = ("checks", "challenge", "domain", "requireTrustedIssuer", "holderBinding", "recipient")
+KNOWN_OPTIONS = ("checks", "challenge", "domain", "requireTrustedIssuer")
+#: issue 11: boolean options -> :class:`VerifyOptions` field.
+FLAG_OPTIONS = {"requireSchema": "require_schema", "requireEndorsements": "require_endorsements"}
+KNOWN_OPTIONS = KNOWN_OPTIONS + tuple(FLAG_OPTIONS)
+#: issue 11, presentations: the holder-binding policy and the expected recipient.
+KNOWN_OPTIONS = KNOWN_OPTIONS + ("holderBinding", "recipient")
 _WRAPPER_BYTES = 64 * 1024  # room for the request wrapper and options around the document
 
 
@@ -167,6 +172,12 @@ def _options(raw: Any, settings: Settings, kind: str) -> VerifyOptions:
             errors.append(FieldProblem("/options/requireTrustedIssuer", "requireTrustedIssuer must be true or false"))
         else:
             changes["require_trusted_issuer"] = trusted
+    for name, attribute in FLAG_OPTIONS.items():
+        flag = raw.get(name)
+        if flag is not None and not isinstance(flag, bool):
+            errors.append(FieldProblem(f"/options/{name}", f"{name} must be true or false"))
+        elif flag is not None:
+            changes[attribute] = flag
     _presentation_options(raw, changes, errors)
     if errors:
         raise ProblemError(400, errors[0].detail, errors=errors)
