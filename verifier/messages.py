@@ -46,6 +46,8 @@ MESSAGES: dict[str, tuple[str, bool]] = {
     C.PROBLEM_HOLDER_NOT_SUBJECT: ("The presentation's holder is not the credential's subject", False),
     C.PROBLEM_NO_CHALLENGE: ("No challenge was required: a replayed presentation is not detected", False),
     C.PROBLEM_SIGNED_MEANING_MISMATCH: ("The JSON says something other than what the proof signs", False),
+    C.PROBLEM_SELECTIVE_DISCLOSURE_WITHHOLDABLE: ("Selective disclosure: the holder could withhold a property the "
+                                                  "checks rely on", False),
     C.PROBLEM_STATUS_LIST_ID_MISMATCH: ("The status list's id is not the URL it was read from", False),
     C.PROBLEM_UNKNOWN_OPTION_PROVIDED: ("An option is not known to this verifier", False),
     C.PROBLEM_INVALID_REQUEST: ("The request is not usable", False),
