@@ -57,15 +57,39 @@ class VerifyOptions:
         return dataclasses.replace(self, **changes)
 
     def cache_key_part(self) -> dict:
-        """The options that change a report, as JSON-ready data (for result cache keys)."""
-        return {
-            "now_s": int(self.now.timestamp()),
-            "skew_s": self.max_clock_skew_s,
-            "challenge": self.challenge,
-            "domain": self.domain,
-            "require_trusted_issuer": self.require_trusted_issuer,
-            "checks": list(self.checks) if self.checks else None,
-        }
+        """The options that change a report, as JSON-ready data (for result cache keys).
+
+        Every field but ``limits`` (sizes and timeouts decide whether an answer is given, not which), with
+        ``now`` as whole seconds (``now_s``). Generic over the fields, so an option added here is part of
+        every cache key without a change elsewhere: a report judged under one option is never served
+        for another.
+        """
+        part: dict = {}
+        for f in dataclasses.fields(self):
+            if f.name == "limits":
+                continue
+            value = getattr(self, f.name)
+            if f.name == "now":
+                part["now_s"] = int(value.timestamp())
+            else:
+                part[f.name] = _key_value(value)
+        part["limits"] = {"canonicalization_max_work": self.limits.canonicalization_max_work}
+        return part
+
+
+def _key_value(value):
+    """A JSON-ready, order-stable form of an option value (sets sorted, dataclasses as objects)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _key_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (set, frozenset)):
+        return sorted(_key_value(v) for v in value)
+    if isinstance(value, (tuple, list)):
+        return [_key_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _key_value(v) for k, v in value.items()}
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return getattr(value, "value", value)
 
 
 @dataclass(frozen=True)

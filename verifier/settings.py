@@ -93,6 +93,9 @@ class Settings(BaseSettings):
     worker_job_timeout_s: float = Field(default=15.0, gt=0, le=3600)
     worker_poll_s: float = Field(default=0.25, gt=0, le=60)
     worker_max_jobs: int = Field(default=50, gt=0, le=10_000)
+    dispatch_batch_max: int = Field(default=32, gt=0, le=1000)
+    dispatch_jobs_in_flight: int = Field(default=2, gt=0, le=1000)
+    dispatch_batch_wait_s: float = Field(default=0.02, ge=0, le=5)
     callback_secret: str | None = None
     job_result_ttl_s: float = Field(default=86_400.0, gt=0)
     max_batch_body_bytes: int = Field(default=20_000_000, gt=0)

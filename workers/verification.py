@@ -6,6 +6,8 @@ and render its answer; nothing here knows about HTTP.
 
 from __future__ import annotations
 
+import asyncio
+
 import functools
 import logging
 import time
@@ -42,11 +44,21 @@ class VersionTracker:
         self.poll_s = poll_s
         self._value: int | None = None
         self._read_at = float("-inf")
+        self._reading: asyncio.Future | None = None
 
     async def current(self) -> int | None:
-        """The registry version, or None when the registry cannot be read (then nothing is cached)."""
+        """The registry version, or None when the registry cannot be read (then nothing is cached).
+
+        Requests that find the version stale while it is being read wait for that one read.
+        """
         if self._value is not None and time.monotonic() - self._read_at < self.poll_s:
             return self._value
+        if self._reading is None:
+            self._reading = asyncio.ensure_future(self._read())
+            self._reading.add_done_callback(lambda _: setattr(self, "_reading", None))
+        return await asyncio.shield(self._reading)
+
+    async def _read(self) -> int | None:
         try:
             self._value = await self.registry.version()
         except RegistryUnavailable:
