@@ -49,6 +49,11 @@ MESSAGES: dict[str, tuple[str, bool]] = {
     C.PROBLEM_SELECTIVE_DISCLOSURE_WITHHOLDABLE: ("Selective disclosure: the holder could withhold a property the "
                                                   "checks rely on", False),
     C.PROBLEM_STATUS_LIST_ID_MISMATCH: ("The status list's id is not the URL it was read from", False),
+    C.PROBLEM_SCHEMA_VALIDATION_ERROR: ("The credential does not satisfy its credentialSchema", False),
+    C.PROBLEM_SCHEMA_NOT_AVAILABLE: ("The credential's JSON Schema is not installed or could not be read", False),
+    C.PROBLEM_UNSUPPORTED_SCHEMA_TYPE: ("The credentialSchema type is not supported", False),
+    C.PROBLEM_ENDORSEMENT_NOT_VERIFIED: ("An endorsement did not verify", False),
+    C.PROBLEM_CLR_ASSOCIATION_UNRESOLVED: ("A CLR association names an achievement the CLR does not carry", False),
     C.PROBLEM_UNKNOWN_OPTION_PROVIDED: ("An option is not known to this verifier", False),
     C.PROBLEM_INVALID_REQUEST: ("The request is not usable", False),
     C.PROBLEM_PAYLOAD_TOO_LARGE: ("The request body is too large", False),

@@ -42,6 +42,9 @@ class VerifyOptions:
     :ivar require_trusted_issuer: fold ``issuer_trust`` into ``verified``.
     :ivar checks: the checks the caller requires; None means the default required set.
     :ivar limits: size and time limits.
+    :ivar require_schema: fold the ``schema`` check (``credentialSchema`` validation) into ``verified``.
+    :ivar require_endorsements: fold every embedded endorsement's checks into ``verified`` (default:
+        endorsements are verified and reported, their failures are warnings).
     """
 
     now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
@@ -51,6 +54,8 @@ class VerifyOptions:
     require_trusted_issuer: bool = False
     checks: tuple[str, ...] | None = None
     limits: Limits = field(default_factory=Limits)
+    require_schema: bool = False
+    require_endorsements: bool = False
 
     def replace(self, **changes) -> "VerifyOptions":
         """Return a copy with ``changes`` applied."""
@@ -99,8 +104,11 @@ class ResourceConfig:
     :ivar offline_bundle: a directory in the offline-bundle layout; when set nothing goes to the network.
     :ivar data_dir: the data directory (operator-installed contexts live in ``data_dir/contexts``).
     :ivar allow_insecure_loopback: allow ``http://`` and loopback targets (tests only).
+    :ivar fetch_schemas: fetch a ``credentialSchema`` document that is neither installed nor in the
+        offline bundle (operator's choice; off by default: an unknown schema is ``indeterminate``).
     """
 
     offline_bundle: Path | None = None
     data_dir: Path | None = None
     allow_insecure_loopback: bool = False
+    fetch_schemas: bool = False

@@ -6,14 +6,16 @@ Accepts (issue 2, "Inputs to accept"):
   and VCDM 2.0 style (VC-JOSE-COSE §3.1.1: ``typ`` ``vc+jwt``, the payload is the credential);
 - ``EnvelopedVerifiableCredential`` with a ``data:application/vc+jwt,`` id (VCDM 2.0 §4.13.1).
 A presentation's members and a CLR 2.0 ``ClrCredential``'s nested credentials
-(``credentialSubject.verifiableCredential``) are returned too, each with its JSON pointer.
+(``credentialSubject.verifiableCredential``) are returned too, each with its JSON pointer, and so are the
+endorsements a credential carries (issue 11; OB 3.0 ``endorsement``/``endorsementJwt`` on the credential,
+its issuer profile, its achievements and their creator).
 """
 
 from __future__ import annotations
 
 import base64
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from verifier.errors import InputError
@@ -52,6 +54,10 @@ class CredentialItem:
     :ivar kind: ``"credential"`` or ``"presentation"``.
     :ivar jwt: the JWS securing it, or None for an embedded (Data Integrity) proof.
     :ivar parent: pointer of the presentation or CLR that carries it, or None.
+    :ivar endorsement: an Open Badges 3.0 / CLR 2.0 ``EndorsementCredential`` (``endorsement`` object or
+        ``endorsementJwt`` string) carried by another credential, its issuer profile or its achievement, or a
+        credential inside one: verified like any other, counted towards ``verified`` only with the
+        ``requireEndorsements`` option (issue 11).
     """
 
     pointer: str
@@ -59,6 +65,7 @@ class CredentialItem:
     kind: Literal["credential", "presentation"]
     jwt: Jwt | None = None
     parent: str | None = None
+    endorsement: bool = False
 
     @property
     def vc_version(self) -> str | None:
@@ -256,13 +263,39 @@ def _collect_nested(item: CredentialItem, items: list[CredentialItem], limits: L
             if isinstance(subject, list) else []
         for base, s in subjects:  # every subject's nested credentials, however credentialSubject is written
             members += _as_members(s.get("verifiableCredential"), base + "/verifiableCredential")
-    for rel, value in members:
+    endorsed = _endorsements(doc) if item.kind == "credential" else []
+    for n, (rel, value) in enumerate(members + endorsed):
         if len(items) >= limits.max_credentials:
             raise InputError(f"more than {limits.max_credentials} credentials in one input")
         pointer = item.pointer + rel
         child = _member_item(value, pointer, item.pointer, limits)
+        if item.endorsement or n >= len(members):
+            child = replace(child, endorsement=True)
         items.append(child)
         _collect_nested(child, items, limits)
+
+
+def _endorsements(doc: dict[str, Any]) -> list[tuple[str, Any]]:
+    """(relative pointer, value) of every ``endorsement`` object and ``endorsementJwt`` string a credential
+    carries (OB 3.0 §B.1.1 AchievementCredential, §B.2.2 Profile, §B.1.2 Achievement; CLR 2.0 ClrSubject's
+    achievements): on the credential, its ``issuer``, each subject's ``achievement`` (one or a list) and
+    that achievement's ``creator``."""
+    holders: list[tuple[str, Any]] = [("", doc), ("/issuer", doc.get("issuer"))]
+    subject = doc.get("credentialSubject")
+    subjects = _as_members(subject, "/credentialSubject") if isinstance(subject, (dict, list)) else []
+    for base, s in subjects:
+        if not isinstance(s, dict):
+            continue
+        for a_base, achievement in _as_members(s.get("achievement"), base + "/achievement"):
+            holders += [(a_base, achievement)]
+            if isinstance(achievement, dict):
+                holders.append((a_base + "/creator", achievement.get("creator")))
+    out: list[tuple[str, Any]] = []
+    for base, holder in holders:
+        if isinstance(holder, dict):
+            for name in ("endorsement", "endorsementJwt"):
+                out += _as_members(holder.get(name), f"{base}/{name}")
+    return out
 
 
 def _as_members(value: Any, base: str) -> list[tuple[str, Any]]:

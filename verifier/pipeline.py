@@ -2,7 +2,8 @@
 
 Every planned check yields a result, in plan order; a check that does not apply is reported as
 ``not_applicable`` (STYLE.md rule 3). ``verified`` is true only when every required check of every
-credential passed (DESIGN.md "Report").
+credential passed (DESIGN.md "Report"); an embedded endorsement counts only with ``requireEndorsements``
+(issue 11: otherwise its failures are warnings, with one ``ENDORSEMENT_NOT_VERIFIED`` per endorsement).
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from verifier.options import VerifyOptions
 from verifier.parse import CredentialItem, Presented
 from verifier.report import CheckResult, Outcome, Report, problem_from_result
 from verifier.messages import problem_details
+from verifier.skills_summary import report_summary
 from verifier.summary import summarize, with_registry_display
+from verifier.timestamps import format_timestamp
 
 
 def required_checks(options: VerifyOptions) -> frozenset[str]:
@@ -32,6 +35,8 @@ def required_checks(options: VerifyOptions) -> frozenset[str]:
     base = {C.CHECK_PARSE, C.CHECK_PROOF, C.CHECK_ISSUER_KEY, C.CHECK_VALIDITY, C.CHECK_STATUS}
     if options.require_trusted_issuer:
         base.add(C.CHECK_ISSUER_TRUST)
+    if options.require_schema:
+        base.add(C.CHECK_SCHEMA)
     return frozenset(base)
 
 
@@ -50,6 +55,7 @@ def _not_applicable_reason(check_id: str, item: CredentialItem) -> str:
         C.CHECK_STATUS: "no credentialStatus: the issuer publishes no status for this credential",
         C.CHECK_ISSUER_TRUST: "a presentation's holder is not judged by the issuer registry",
         C.CHECK_ISSUER_KEY: "the presentation states no holder",
+        C.CHECK_SCHEMA: "no credentialSchema: the credential names no JSON Schema",
     }.get(check_id, "does not apply")
 
 
@@ -57,7 +63,8 @@ async def _check_item(item: CredentialItem, ctx: CheckContext, dispatcher: Dispa
     """Run every check on one credential: the dispatched ones as one unit (DESIGN.md "Data flow" step 4),
     ``issuer_key`` after ``proof``."""
     results = {C.CHECK_PARSE: await _run_one(C.CHECK_PARSE, item, ctx),
-               C.CHECK_VALIDITY: await _run_one(C.CHECK_VALIDITY, item, ctx)}
+               C.CHECK_VALIDITY: await _run_one(C.CHECK_VALIDITY, item, ctx),
+               C.CHECK_SCHEMA: await _run_one(C.CHECK_SCHEMA, item, ctx)}
     dispatched = [cid for cid in CHECKS if cid in DISPATCHED]
     applying = [cid for cid in dispatched if CHECKS[cid].applies_to(item)]
     for cid in dispatched:
@@ -121,10 +128,23 @@ def bind_trust_to_signer(results: list[CheckResult]) -> list[CheckResult]:
     return out
 
 
+def _endorsement_problem(pointer: str, results: list[CheckResult], required: frozenset[str]) -> list[dict[str, Any]]:
+    """One ``ENDORSEMENT_NOT_VERIFIED`` problem for an endorsement whose required checks did not all pass."""
+    bad = [r for r in results if r.target == pointer and r.check in required
+           and r.outcome not in (Outcome.PASSED, Outcome.NOT_APPLICABLE)]
+    if not bad:
+        return []
+    reasons = "; ".join(f"{r.check} {r.outcome.value}: {r.detail}" for r in bad)
+    return [problem_details(C.PROBLEM_ENDORSEMENT_NOT_VERIFIED, f"the endorsement at {pointer} did not verify ({reasons})",
+                            credential=pointer)]
+
+
 def build_report(presented: Presented, results: list[CheckResult], options: VerifyOptions) -> Report:
     """Aggregate results into the report body (DESIGN.md "Report")."""
     results = bind_trust_to_signer(results)
     required = required_checks(options)
+    endorsements = [i.pointer for i in presented.items if i.endorsement]
+    optional = frozenset() if options.require_endorsements else frozenset(endorsements)  # issue 11
     errors: list[dict[str, Any]] = []
     warnings: list[dict[str, Any]] = []
     for r in results:
@@ -132,19 +152,23 @@ def build_report(presented: Presented, results: list[CheckResult], options: Veri
             warnings.append(problem_details(code, detail, check=r.check, **({"credential": r.target} if r.target else {})))
         if r.outcome in (Outcome.PASSED, Outcome.NOT_APPLICABLE):
             continue
-        (errors if r.check in required else warnings).append(problem_from_result(r))
+        (errors if r.check in required and r.target not in optional else warnings).append(problem_from_result(r))
+    for pointer in endorsements:
+        (warnings if pointer in optional else errors).extend(_endorsement_problem(pointer, results, required))
     trust = {r.target: r.evidence for r in results if r.check == C.CHECK_ISSUER_TRUST}
-    verified = not errors and all(
-        r.outcome in (Outcome.PASSED, Outcome.NOT_APPLICABLE) for r in results if r.check in required)
+    verified = not errors and all(r.outcome in (Outcome.PASSED, Outcome.NOT_APPLICABLE) for r in results
+                                  if r.check in required and r.target not in optional)
     return Report(
         verified=verified,
-        trusted=_trusted(results),
+        trusted=_trusted([r for r in results if r.target not in optional]),
         checks=list(CHECKS),
         required_checks=[cid for cid in CHECKS if cid in required],
         results=results,
         errors=errors,
         warnings=warnings,
         credential=with_registry_display(summarize(presented.top), trust.get("")),
-        credentials=[{"pointer": i.pointer, **with_registry_display(summarize(i), trust.get(i.pointer))}
-                     for i in presented.items[1:]],
+        credentials=[{"pointer": i.pointer, **({"endorsement": True} if i.endorsement else {}),
+                      **with_registry_display(summarize(i), trust.get(i.pointer))} for i in presented.items[1:]],
+        summary=report_summary(presented.items, results, trust),
+        checked_at=format_timestamp(options.now),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from verifier.checks import issuer_key, issuer_trust, parse, proof, status, validity
+from verifier.checks import schema  # issue 11
 
 
 def _registry(*modules: ModuleType) -> dict[str, ModuleType]:
@@ -21,7 +22,7 @@ def _registry(*modules: ModuleType) -> dict[str, ModuleType]:
 
 
 #: check id -> module, in report order.
-CHECKS: dict[str, ModuleType] = _registry(parse, proof, issuer_key, validity, status, issuer_trust)
+CHECKS: dict[str, ModuleType] = _registry(parse, proof, issuer_key, validity, status, issuer_trust, schema)
 
 #: checks that are expensive or networked and go through the dispatcher (DESIGN.md "Data flow" step 4).
 DISPATCHED = frozenset({proof.ID, status.ID, issuer_trust.ID})

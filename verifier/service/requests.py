@@ -24,6 +24,9 @@ from verifier.settings import Settings
 
 _COMPACT_JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
 KNOWN_OPTIONS = ("checks", "challenge", "domain", "requireTrustedIssuer")
+#: issue 11: boolean options -> :class:`VerifyOptions` field.
+FLAG_OPTIONS = {"requireSchema": "require_schema", "requireEndorsements": "require_endorsements"}
+KNOWN_OPTIONS = KNOWN_OPTIONS + tuple(FLAG_OPTIONS)
 _WRAPPER_BYTES = 64 * 1024  # room for the request wrapper and options around the document
 
 
@@ -166,6 +169,12 @@ def _options(raw: Any, settings: Settings, kind: str) -> VerifyOptions:
             errors.append(FieldProblem("/options/requireTrustedIssuer", "requireTrustedIssuer must be true or false"))
         else:
             changes["require_trusted_issuer"] = trusted
+    for name, attribute in FLAG_OPTIONS.items():
+        flag = raw.get(name)
+        if flag is not None and not isinstance(flag, bool):
+            errors.append(FieldProblem(f"/options/{name}", f"{name} must be true or false"))
+        elif flag is not None:
+            changes[attribute] = flag
     if errors:
         raise ProblemError(400, errors[0].detail, errors=errors)
     return base.replace(**changes)
