@@ -60,6 +60,8 @@ PROBLEM_HOLDER_NOT_SIGNER = "HOLDER_NOT_SIGNER"
 PROBLEM_HOLDER_NOT_BOUND = "HOLDER_NOT_BOUND"
 PROBLEM_RECIPIENT_MISMATCH = "RECIPIENT_MISMATCH"
 PROBLEM_RECIPIENT_NOT_STATED = "RECIPIENT_NOT_STATED"
+# ecdsa-sd-2023 (issue 11): a property the checks rely on that the issuer let the holder withhold.
+PROBLEM_SELECTIVE_DISCLOSURE_WITHHOLDABLE = "SELECTIVE_DISCLOSURE_WITHHOLDABLE"
 # Issue 8 section 2 rules (added by their own change below this line).
 # Issue 11, OB 3.0 / CLR 2.0 extras: schema validation, endorsements, CLR associations.
 PROBLEM_SCHEMA_VALIDATION_ERROR = "SCHEMA_VALIDATION_ERROR"

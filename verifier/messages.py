@@ -50,6 +50,8 @@ MESSAGES: dict[str, tuple[str, bool]] = {
     C.PROBLEM_HOLDER_NOT_BOUND: ("Nothing binds the credential to the one presenting it", False),
     C.PROBLEM_RECIPIENT_MISMATCH: ("The credential was not issued to the expected recipient", False),
     C.PROBLEM_RECIPIENT_NOT_STATED: ("The credential does not name a recipient of the expected kind", False),
+    C.PROBLEM_SELECTIVE_DISCLOSURE_WITHHOLDABLE: ("Selective disclosure: the holder could withhold a property the "
+                                                  "checks rely on", False),
     C.PROBLEM_STATUS_LIST_ID_MISMATCH: ("The status list's id is not the URL it was read from", False),
     C.PROBLEM_SCHEMA_VALIDATION_ERROR: ("The credential does not satisfy its credentialSchema", False),
     C.PROBLEM_SCHEMA_NOT_AVAILABLE: ("The credential's JSON Schema is not installed or could not be read", False),

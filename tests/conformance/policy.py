@@ -97,8 +97,6 @@ def expectation(entry: dict, *, status_supported: bool) -> Expectation:
     if fmt in ("ob2", "blockcerts"):
         return Expectation(False, NOT_PASSED, f"{fmt}: Open Badges 2.0 and Blockcerts Merkle proofs are not "
                                               "supported yet; fail closed (never verified)")
-    if "ecdsa-sd-2023" in (entry.get("cryptosuites") or []):
-        return Expectation(False, frozenset({"indeterminate"}), "ecdsa-sd-2023 is not supported: indeterminate")
     if entry["id"] in UNIDENTIFIED_ACHIEVEMENT_SUBJECT:
         return Expectation(False, proof, "issue 8: the Open Badges 3.0 AchievementSubject has neither id nor "
                                          "identifier, so the data-model (parse) check fails (OB 3.0 "
