@@ -343,7 +343,8 @@ def skills(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def report_summary(items: Iterable[Any], results: Iterable[Any], trust: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """The report's ``summary``: one entry per credential (a presentation's and a CLR's nested ones included).
+    """The report's ``summary``: one entry per credential (a presentation's and a CLR's nested ones included;
+    endorsements are reported among the results, not here).
 
     :param items: the :class:`~verifier.parse.CredentialItem` s, in plan order.
     :param results: every :class:`~verifier.report.CheckResult`.
@@ -357,8 +358,8 @@ def report_summary(items: Iterable[Any], results: Iterable[Any], trust: dict[str
             passed.setdefault(r.target, set()).add(r.check)
     entries = []
     for item in items:
-        if item.kind != "credential" or not isinstance(item.document, dict):
-            continue
+        if item.kind != "credential" or not isinstance(item.document, dict) or getattr(item, "endorsement", False):
+            continue  # an endorsement (issue 11) is a third party's statement, not one of the learner's records
         signed = {"proof", "issuer_key"} <= passed.get(item.pointer, set())
         registry_issuer = (trust.get(item.pointer) or {}).get("issuer")
         entries.append(summarize_credential(item.document, pointer=item.pointer,
