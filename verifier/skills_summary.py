@@ -399,7 +399,8 @@ def _bytes_signed(item: Any, proof_result: Any) -> bool:
 
 
 def report_summary(items: Iterable[Any], results: Iterable[Any], trust: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """The report's ``summary``: one entry per credential (a presentation's and a CLR's nested ones included).
+    """The report's ``summary``: one entry per credential (a presentation's and a CLR's nested ones included;
+    endorsements are reported among the results, not here).
 
     :param items: the :class:`~verifier.parse.CredentialItem` s, in plan order.
     :param results: every :class:`~verifier.report.CheckResult`.
@@ -414,8 +415,8 @@ def report_summary(items: Iterable[Any], results: Iterable[Any], trust: dict[str
         by_target[(r.target, r.check)] = r
     entries = []
     for item in items:
-        if item.kind != "credential" or not isinstance(item.document, dict):
-            continue
+        if item.kind != "credential" or not isinstance(item.document, dict) or getattr(item, "endorsement", False):
+            continue  # an endorsement (issue 11) is a third party's statement, not one of the learner's records
         proof, issuer_key = by_target.get((item.pointer, "proof")), by_target.get((item.pointer, "issuer_key"))
         if proof is None or proof.outcome.value != "passed":
             reason = "proof_not_verified"

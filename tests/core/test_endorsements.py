@@ -70,6 +70,8 @@ def test_tampered_endorsement_is_reported_and_fails_only_when_required():
     assert outcome(report, "proof", "/endorsement/0") == "failed"
     assert report.verified  # default: reported, not required
     assert "ENDORSEMENT_NOT_VERIFIED" in codes(report, "warnings")
+    summary = report.to_json()["summary"]  # the learner's records only: the bad endorsement does not taint it
+    assert [c.get("pointer", "") for c in summary["credentials"]] == [""] and summary["basis"] == "signed"
     required = run_verify(badge, require_endorsements=True)
     assert not required.verified
     assert "ENDORSEMENT_NOT_VERIFIED" in codes(required, "errors")
