@@ -18,7 +18,7 @@ from typing import BinaryIO
 import click
 
 from verifier.errors import InputError, MalformedValue, VerifierError
-from verifier.options import VerifyOptions
+from verifier.options import HOLDER_BINDING_MODES, RECIPIENT_TYPES, Recipient, VerifyOptions
 from verifier.settings import Settings, SettingsError, load_settings
 from verifier.timestamps import parse_timestamp
 
@@ -60,10 +60,17 @@ def main() -> None:
 @click.option("--require-schema", is_flag=True, help="Count credentialSchema validation towards 'verified'.")
 @click.option("--require-endorsements", is_flag=True, help="Count every embedded endorsement towards 'verified'.")
 @click.option("--lang", help="Language of the report text: en or es (default: from LC_ALL/LC_MESSAGES/LANG, else en).")
+@click.option("--holder-binding", type=click.Choice(HOLDER_BINDING_MODES), default="required", show_default=True,
+              help="Must a presented credential be presented by its subject (required), only warn, or off.")
+@click.option("--recipient", metavar="TYPE:VALUE",
+              help=f"Expected recipient ({'|'.join(RECIPIENT_TYPES)}), e.g. email:learner@example.org; "
+                   "compared with the subject's identifier entries, hashed or plain.")
 def verify(files: tuple[str, ...], as_json: bool, offline_bundle: Path | None, at: str | None,
            challenge: str | None, domain: str | None, require_trusted_issuer: bool,
-           require_schema: bool = False, require_endorsements: bool = False, lang: str | None = None) -> None:
-    """Verify each FILE (a path, or - for standard input): JSON-LD credential or presentation, or a JWT."""
+           require_schema: bool = False, require_endorsements: bool = False, lang: str | None = None,
+           holder_binding: str = "required", recipient: str | None = None) -> None:
+    """Verify each FILE (a path, or - for standard input): JSON-LD credential or presentation (enveloped
+    ones included), or a JWT."""
     import os
 
     from verifier.i18n import LANGUAGES, from_environment, normalise
@@ -75,7 +82,8 @@ def verify(files: tuple[str, ...], as_json: bool, offline_bundle: Path | None, a
         settings = load_settings(offline_bundle=offline_bundle)
         options = VerifyOptions(limits=settings.limits(), max_clock_skew_s=settings.max_clock_skew_s,
                                 challenge=challenge, domain=domain, require_trusted_issuer=require_trusted_issuer,
-                                require_schema=require_schema, require_endorsements=require_endorsements)
+                                require_schema=require_schema, require_endorsements=require_endorsements,
+                                holder_binding=holder_binding, recipient=_recipient(recipient))
         if at is not None:
             options = options.replace(now=parse_timestamp(at, "--at")[0].astimezone(timezone.utc))
     except (SettingsError, MalformedValue) as exc:
@@ -85,6 +93,20 @@ def verify(files: tuple[str, ...], as_json: bool, offline_bundle: Path | None, a
     except SettingsError as exc:
         raise click.UsageError(str(exc)) from exc
     sys.exit(code)
+
+
+def _recipient(spec: str | None) -> Recipient | None:
+    """``--recipient TYPE:VALUE`` as a :class:`Recipient`.
+
+    :raises click.BadParameter: no ``:``, an unknown type, or an empty value.
+    """
+    if spec is None:
+        return None
+    kind, sep, value = spec.partition(":")
+    if not sep or kind not in RECIPIENT_TYPES or not value.strip():
+        raise click.BadParameter(f"expected TYPE:VALUE with TYPE one of {', '.join(RECIPIENT_TYPES)} "
+                                 f"(e.g. email:learner@example.org), got {spec!r}", param_hint="--recipient")
+    return Recipient(kind, value.strip())
 
 
 async def _verify_all(files: tuple[str, ...], settings: Settings, options: VerifyOptions, as_json: bool,

@@ -16,6 +16,10 @@ CHECK_IDS = (CHECK_PARSE, CHECK_PROOF, CHECK_ISSUER_KEY, CHECK_VALIDITY, CHECK_S
 # Issue 11, OB 3.0 / CLR 2.0 extras: credentialSchema validation.
 CHECK_SCHEMA = "schema"
 CHECK_IDS = CHECK_IDS + (CHECK_SCHEMA,)
+# Issue 11, presentations: a presented credential's subject is its presenter; the caller's candidate.
+CHECK_HOLDER_BINDING = "holder_binding"
+CHECK_RECIPIENT = "recipient"
+CHECK_IDS = CHECK_IDS + (CHECK_HOLDER_BINDING, CHECK_RECIPIENT)
 
 # Problem codes (VCDM 2.0 §7.1, Data Integrity §2.1, Bitstring Status List §3.2).
 PROBLEM_PARSING_ERROR = "PARSING_ERROR"
@@ -51,6 +55,11 @@ PROBLEM_ISSUER_FROM_JWT_ISS = "ISSUER_FROM_JWT_ISS"
 PROBLEM_HOLDER_NOT_SUBJECT = "HOLDER_NOT_SUBJECT"
 PROBLEM_NO_CHALLENGE = "NO_CHALLENGE"
 PROBLEM_SIGNED_MEANING_MISMATCH = "SIGNED_MEANING_MISMATCH"
+# Issue 11, presentations (holder binding) and the recipient check.
+PROBLEM_HOLDER_NOT_SIGNER = "HOLDER_NOT_SIGNER"
+PROBLEM_HOLDER_NOT_BOUND = "HOLDER_NOT_BOUND"
+PROBLEM_RECIPIENT_MISMATCH = "RECIPIENT_MISMATCH"
+PROBLEM_RECIPIENT_NOT_STATED = "RECIPIENT_NOT_STATED"
 # ecdsa-sd-2023 (issue 11): a property the checks rely on that the issuer let the holder withhold.
 PROBLEM_SELECTIVE_DISCLOSURE_WITHHOLDABLE = "SELECTIVE_DISCLOSURE_WITHHOLDABLE"
 # Issue 8 section 2 rules (added by their own change below this line).

@@ -34,7 +34,8 @@ from typing import Literal
 
 from verifier.errors import MalformedValue
 
-__all__ = ["IdentityKind", "ParsedHash", "parse_identity_hash", "identity_matches", "candidate_spellings"]
+__all__ = ["IdentityKind", "ParsedHash", "parse_identity_hash", "looks_hashed", "identity_matches",
+           "candidate_spellings"]
 
 #: What a candidate value is, as the ``recipient`` option names it (email, url, phone, id).
 IdentityKind = Literal["email", "url", "phone", "id"]

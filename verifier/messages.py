@@ -46,6 +46,10 @@ MESSAGES: dict[str, tuple[str, bool]] = {
     C.PROBLEM_HOLDER_NOT_SUBJECT: ("The presentation's holder is not the credential's subject", False),
     C.PROBLEM_NO_CHALLENGE: ("No challenge was required: a replayed presentation is not detected", False),
     C.PROBLEM_SIGNED_MEANING_MISMATCH: ("The JSON says something other than what the proof signs", False),
+    C.PROBLEM_HOLDER_NOT_SIGNER: ("The presentation's holder is not the one who signed it", False),
+    C.PROBLEM_HOLDER_NOT_BOUND: ("Nothing binds the credential to the one presenting it", False),
+    C.PROBLEM_RECIPIENT_MISMATCH: ("The credential was not issued to the expected recipient", False),
+    C.PROBLEM_RECIPIENT_NOT_STATED: ("The credential does not name a recipient of the expected kind", False),
     C.PROBLEM_SELECTIVE_DISCLOSURE_WITHHOLDABLE: ("Selective disclosure: the holder could withhold a property the "
                                                   "checks rely on", False),
     C.PROBLEM_STATUS_LIST_ID_MISMATCH: ("The status list's id is not the URL it was read from", False),

@@ -12,7 +12,7 @@ import asyncio
 from typing import Any
 
 from verifier import constants as C
-from verifier.checks import CHECKS, DISPATCHED
+from verifier.checks import AFTER_PROOFS, CHECKS, DISPATCHED
 from verifier.checks.context import CheckContext
 from verifier.dispatch import Dispatcher
 from verifier.environment import Environment
@@ -29,10 +29,14 @@ def required_checks(options: VerifyOptions) -> frozenset[str]:
     """The checks that must pass for ``verified`` (issue 2 "Other checks"; issue 5 ``checks`` option).
 
     A caller's selection never drops ``proof``: no answer says "verified" without a verified signature.
+    ``holder_binding`` counts unless ``holderBinding`` is ``warn`` or ``off``, and ``recipient`` whenever a
+    recipient is asked for, with or without a selection (issue 11).
     """
+    policy = ({C.CHECK_HOLDER_BINDING} if options.holder_binding == "required" else set()) | \
+        ({C.CHECK_RECIPIENT} if options.recipient is not None else set())
     if options.checks:
-        return frozenset(options.checks) | {C.CHECK_PROOF}
-    base = {C.CHECK_PARSE, C.CHECK_PROOF, C.CHECK_ISSUER_KEY, C.CHECK_VALIDITY, C.CHECK_STATUS}
+        return frozenset(options.checks) | {C.CHECK_PROOF} | policy
+    base = {C.CHECK_PARSE, C.CHECK_PROOF, C.CHECK_ISSUER_KEY, C.CHECK_VALIDITY, C.CHECK_STATUS} | policy
     if options.require_trusted_issuer:
         base.add(C.CHECK_ISSUER_TRUST)
     if options.require_schema:
@@ -51,6 +55,9 @@ async def _run_one(check_id: str, item: CredentialItem, ctx: CheckContext) -> Ch
 
 
 def _not_applicable_reason(check_id: str, item: CredentialItem) -> str:
+    if check_id in (C.CHECK_HOLDER_BINDING, C.CHECK_RECIPIENT):
+        return ("judged on each credential the presentation carries" if item.kind == "presentation" else
+                "the credential was given alone, not in a presentation: who presents it is not shown")
     return {
         C.CHECK_STATUS: "no credentialStatus: the issuer publishes no status for this credential",
         C.CHECK_ISSUER_TRUST: "a presentation's holder is not judged by the issuer registry",
@@ -59,9 +66,9 @@ def _not_applicable_reason(check_id: str, item: CredentialItem) -> str:
     }.get(check_id, "does not apply")
 
 
-async def _check_item(item: CredentialItem, ctx: CheckContext, dispatcher: Dispatcher) -> list[CheckResult]:
-    """Run every check on one credential: the dispatched ones as one unit (DESIGN.md "Data flow" step 4),
-    ``issuer_key`` after ``proof``."""
+async def _check_item(item: CredentialItem, ctx: CheckContext, dispatcher: Dispatcher) -> dict[str, CheckResult]:
+    """Run the checks on one credential but those of :data:`AFTER_PROOFS`: the dispatched ones as one unit
+    (DESIGN.md "Data flow" step 4), ``issuer_key`` after ``proof``."""
     results = {C.CHECK_PARSE: await _run_one(C.CHECK_PARSE, item, ctx),
                C.CHECK_VALIDITY: await _run_one(C.CHECK_VALIDITY, item, ctx),
                C.CHECK_SCHEMA: await _run_one(C.CHECK_SCHEMA, item, ctx)}
@@ -74,6 +81,14 @@ async def _check_item(item: CredentialItem, ctx: CheckContext, dispatcher: Dispa
         for cid, result in zip(applying, await dispatcher.run_checks(applying, item, ctx)):
             ctx.prior[(item.pointer, cid)] = results[cid] = result
     results[C.CHECK_ISSUER_KEY] = await _run_one(C.CHECK_ISSUER_KEY, item, ctx)
+    return results
+
+
+async def _after_proofs(item: CredentialItem, results: dict[str, CheckResult], ctx: CheckContext) -> list[CheckResult]:
+    """The checks that read other credentials' proof results (a presentation's signer), then report order."""
+    for cid in CHECKS:
+        if cid in AFTER_PROOFS:
+            results[cid] = await _run_one(cid, item, ctx)
     return [results[cid] for cid in CHECKS]
 
 
@@ -92,7 +107,8 @@ async def verify_presented(presented: Presented, *, options: VerifyOptions, env:
         per_item = [await _check_item(presented.top, ctx, dispatcher)]
     else:
         per_item = await asyncio.gather(*(_check_item(item, ctx, dispatcher) for item in presented.items))
-    results = [r for item_results in per_item for r in item_results]
+    results = [r for item, item_results in zip(presented.items, per_item)
+               for r in await _after_proofs(item, item_results, ctx)]
     return build_report(presented, results, options)
 
 
@@ -143,6 +159,8 @@ def build_report(presented: Presented, results: list[CheckResult], options: Veri
     """Aggregate results into the report body (DESIGN.md "Report")."""
     results = bind_trust_to_signer(results)
     required = required_checks(options)
+    if not any(i.kind == "presentation" for i in presented.items):
+        required -= {C.CHECK_HOLDER_BINDING}  # nothing is presented by anyone: not listed as required
     endorsements = [i.pointer for i in presented.items if i.endorsement]
     optional = frozenset() if options.require_endorsements else frozenset(endorsements)  # issue 11
     errors: list[dict[str, Any]] = []

@@ -117,9 +117,6 @@ def expectation(entry: dict, *, status_supported: bool) -> Expectation:
         status_note = _status_note(requires["status"], verified)
         if status_note is not None:
             return Expectation(verified and status_note[0], proof, status_note[1])
-    if entry["id"] == "owf-credo-ts/jwt-vp11-eddsa-didkey-transmute-holder-not-subject":
-        return Expectation(True, proof, "we do not require a presentation's holder to be the credential subject "
-                                        "(VCDM 2.0 §4.13 leaves holder binding to the verifier)")
     if entry["id"] == "tbd-web5-spec-jwt/vc_jwt-verify-02-empty-issuer":
         return Expectation(True, proof, "VC-JWT 1.1 §6.3.1 decoding takes the issuer from iss when the vc claim "
                                         "has none; the JWT is signed by iss's key (web5 requires vc.issuer)")

@@ -96,3 +96,24 @@ def test_registry_name_in_the_headline(tmp_path):
                                                                        "nameSource": "registry"}}]}}
     assert headline(body, "en") == "Valid: issued by Lakeside Community College, not revoked, checked 5 Dec 2026"
     assert headline(body, "es") == "Válida: emitida por Lakeside Community College, no revocada, comprobada el 5 dic 2026"
+
+
+async def test_registry_listed_issuer_is_named_by_the_registry_with_its_logo(tmp_path):
+    from tests.core.test_issuer_trust import check, registry_cli
+
+    key = new_key()
+    doc = sign_ldp(ob3_credential(key.did), key)
+    registry_cli(tmp_path, "add", "Lakeside Community College", "-i", key.did,
+                 "--logo-url", "https://lakeside.example/logo.png")
+    report = await check(doc, tmp_path, require_trusted_issuer=True)
+    body = report.to_json("en")
+    assert body["headline"] == "Valid: issued by Lakeside Community College, checked 29 Nov 2026"
+    issuer = body["summary"]["credentials"][0]["issuer"]
+    assert issuer["name"] == "Lakeside Community College" and issuer["nameSource"] == "registry"
+    assert issuer["logo"] == "https://lakeside.example/logo.png"
+    assert issuer["selfAssertedName"] == "Example Community College"
+    forged = sign_ldp(ob3_credential(key.did), new_key())  # names the listed issuer, signed by another key
+    body = (await check(forged, tmp_path)).to_json("en")
+    assert body["summary"]["credentials"][0]["issuer"]["nameSource"] == "credential"
+    assert body["summary"]["credentials"][0]["basis"] == "unverified"
+    assert body["headline"].startswith("Not valid: the credential was not signed by the issuer it names")

@@ -87,3 +87,17 @@ async def test_rich_summary_matches_the_openapi_document(make_client):
     resp, body = await _verify(client, sign_ldp(rich_ob3(key.did), key), "es")
     _validate("/credentials/verify", "post", 200, "application/json", body)
     assert len(body["summary"]["skills"]) == 6 and body["summary"]["credentials"][0]["achievements"][0]["category"] == "Certificado"
+
+
+async def test_service_problems_have_titles_in_the_asked_language(make_client):
+    client = await make_client()
+    resp = await client.post("/credentials/verify", data=b"{nope", headers={"Content-Type": "application/json",
+                                                                          "Accept-Language": "es"})
+    problem = await resp.json()
+    assert resp.status == 400 and problem["code"] in ("PARSING_ERROR", "INVALID_REQUEST")
+    assert problem["title"] in ("El archivo no se pudo leer como una credencial", "La solicitud no se pudo usar")
+    resp = await client.get("/no-such-route", headers={"Accept-Language": "es"})
+    problem = await resp.json()
+    assert resp.status == 404 and problem["code"] == "NOT_FOUND" and problem["title"] == "No se encontró nada aquí"
+    resp = await client.get("/no-such-route")
+    assert (await resp.json())["title"] == "Nothing was found here"

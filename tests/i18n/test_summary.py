@@ -225,3 +225,65 @@ def test_summary_never_crashes_on_any_corpus_document():
             kinds.add(entry["kind"])
             json.dumps(entry)  # JSON-ready
     assert {"ob3", "clr"} <= kinds
+
+
+def test_jcs_proof_signs_the_bytes_so_any_reading_is_signed():
+    key = new_key()
+    doc = ob3_credential(key.did)
+    doc["@context"] = doc["@context"] + [{"label": "https://schema.org/name"}]
+    signed = sign_ldp(doc, key, suite="eddsa-jcs-2022")
+    body = run_verify(signed).to_json("en")
+    if body["results"][1]["outcome"] != "passed":
+        pytest.skip("eddsa-jcs-2022 with an inline context is refused by the proof check: " + body["results"][1]["detail"])
+    assert body["summary"]["credentials"][0]["basis"] == "signed"
+
+
+@pytest.mark.parametrize("document, plain", [
+    ({"@context": ["https://www.w3.org/ns/credentials/v2"], "name": "x"}, True),
+    ({"name": [{"@value": "x", "@language": "en"}]}, True),
+    ({"@context": ["https://www.w3.org/ns/credentials/v2", {"a": "b"}]}, False),
+    ({"credentialSubject": {"@context": "https://x.example/ctx"}}, False),
+    ({"@context": ["https://a.example"], "issuer": {"endorsement": [{"@context": ["https://a.example"]}]}}, True),
+    ({"@context": ["https://a.example"], "issuer": {"endorsement": [{"@context": [{"x": "y"}]}]}}, False),
+    ({"credentialSubject": {"@included": []}}, False),
+    ({"credentialSubject": {"schema:name": "x"}}, False),
+    ({"credentialSubject": {"https://schema.org/name": "x"}}, False),
+    ({"name": {"@value": "x", "@type": "xsd:string"}}, False),
+    ({"name": {"@value": "x", "other": 1}}, False),
+])
+def test_plain_reading(document, plain):
+    from verifier.skills_summary import plain_reading
+
+    assert plain_reading(document) is plain
+
+
+async def test_clr_summary_has_each_nested_achievement_with_its_own_basis(tmp_path):
+    from tests.core.test_clr_items import CLR_CONTEXT, achievement, clr
+    from tests.core.test_schema_check import check
+    from verifier.contexts.installed import install_context
+
+    source = vectors_or_skip() / "contexts" / "purl.imsglobal.org_spec_clr_v2p0_context-2.0.1.json"
+    if not source.is_file():
+        pytest.skip(f"the CLR 2.0 context is not in the corpus at {source}")
+    data_dir = tmp_path / "data"
+    install_context(CLR_CONTEXT, source, data_dir)  # as an operator would (not bundled: no registry package has it)
+    issuer = new_key()
+    good = sign_ldp(rich_ob3(issuer.did, id="urn:uuid:11111111-1111-4111-8111-111111111111"), issuer)
+    tampered = sign_ldp(ob3_credential(issuer.did, id="urn:uuid:22222222-2222-4222-8222-222222222222"), issuer)
+    tampered["credentialSubject"]["achievement"]["name"] = "Master Welder"
+    signed = clr(issuer, data_dir, [good, tampered],
+                 achievement=[achievement("urn:uuid:a7467ef6-56cb-11ec-bf63-0242ac130002")])
+    report = await check(signed, data_dir)
+    body = report.to_json("es")
+    summary = body["summary"]
+    entries = {e["credential"]: e for e in summary["credentials"]}
+    base = "/credentialSubject/verifiableCredential"
+    assert set(entries) == {"", f"{base}/0", f"{base}/1"}
+    assert entries[""]["kind"] == "clr" and entries[""]["name"] == "Transcript"
+    assert [a["name"] for a in entries[""]["achievements"]] == ["Course 0002"]
+    assert entries[f"{base}/0"]["basis"] == "signed"
+    assert entries[f"{base}/0"]["achievements"][0]["name"] == "Fundamentos de soldadura"
+    assert entries[f"{base}/1"]["basis"] == "unverified" and entries[f"{base}/1"]["basisReason"] == "proof_not_verified"
+    assert entries[f"{base}/1"]["achievements"][0]["name"] == "Master Welder"  # shown, but as an unverified claim
+    assert summary["basis"] == "partly_signed" and summary["notice"].startswith("Algunos de estos datos")
+    assert {s["credential"] for s in summary["skills"]} == {f"{base}/0"} and len(summary["skills"]) == 6

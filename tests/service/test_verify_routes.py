@@ -154,9 +154,8 @@ def _presentation(holder, credential, **proof_extra) -> dict:
     return sign_ldp(vp, holder, purpose="authentication", extra=proof_extra)
 
 
-async def test_presentation_with_challenge_and_domain(client, signed_credential):
-    holder = new_key()
-    vp = _presentation(holder, signed_credential, challenge="c-123", domain="jobs.example")
+async def test_presentation_with_challenge_and_domain(client, held_credential, holder_key):
+    vp = _presentation(holder_key, held_credential, challenge="c-123", domain="jobs.example")
     ok = await post(client, "/presentations/verify", {"verifiablePresentation": vp,
                                                       "options": {"challenge": "c-123", "domain": "jobs.example"}})
     body = await ok.json()
@@ -213,13 +212,13 @@ async def test_unsigned_presentation_without_credentials_has_nothing_to_verify(c
     assert any("nothing to verify" in e["detail"] for e in body["errors"])
 
 
-async def test_signed_presentation_without_challenge_warns_of_replay(client, signed_credential):
-    vp = _presentation(new_key(), signed_credential)
+async def test_signed_presentation_without_challenge_warns_of_replay(client, held_credential, holder_key):
+    vp = _presentation(holder_key, held_credential)
     body = await (await post(client, "/presentations/verify", {"verifiablePresentation": vp})).json()
     assert body["verified"] is True, body
     warning = next(w for w in body["warnings"] if w["code"] == "NO_CHALLENGE")
     assert "replay" in warning["detail"] and warning["type"].endswith("NO_CHALLENGE")
-    vp = _presentation(new_key(), signed_credential, challenge="c-9")
+    vp = _presentation(holder_key, held_credential, challenge="c-9")
     body = await (await post(client, "/presentations/verify", {"verifiablePresentation": vp,
                                                                "options": {"challenge": "c-9"}})).json()
     assert body["verified"] is True and not any(w["code"] == "NO_CHALLENGE" for w in body["warnings"])

@@ -56,8 +56,11 @@ def localize_report(body: dict[str, Any], lang: str) -> dict[str, Any]:
     summary = body.get("summary")
     if isinstance(summary, dict):
         summary["language"] = lang
-        summary["notice"] = text({"signed": "summary.signed", "partly_signed": "summary.partly_signed"}.get(
-            summary.get("basis"), "summary.unverified"), lang)
+        reasons = {e.get("basisReason") for e in summary.get("credentials") or [] if isinstance(e, dict)} - {None}
+        key = {"signed": "summary.signed", "partly_signed": "summary.partly_signed"}.get(summary.get("basis"))
+        if key is None:
+            key = "summary.reading_not_confirmed" if reasons == {"reading_not_confirmed"} else "summary.unverified"
+        summary["notice"] = text(key, lang)
         _localise_summary(summary.get("credentials"), lang)
         _localise_summary(summary.get("skills"), lang)
     body["headline"] = headline(body, lang)
