@@ -47,6 +47,8 @@ MESSAGES: dict[str, tuple[str, bool]] = {
     C.PROBLEM_NO_CHALLENGE: ("No challenge was required: a replayed presentation is not detected", False),
     C.PROBLEM_SIGNED_MEANING_MISMATCH: ("The JSON says something other than what the proof signs", False),
     C.PROBLEM_STATUS_LIST_ID_MISMATCH: ("The status list's id is not the URL it was read from", False),
+    C.PROBLEM_HOSTED_ASSERTION_MISMATCH: ("The assertion its issuer hosts is not the one presented", False),
+    C.PROBLEM_OUT_OF_VERIFICATION_SCOPE: ("The assertion is not hosted where its issuer allows", False),
     C.PROBLEM_UNKNOWN_OPTION_PROVIDED: ("An option is not known to this verifier", False),
     C.PROBLEM_INVALID_REQUEST: ("The request is not usable", False),
     C.PROBLEM_PAYLOAD_TOO_LARGE: ("The request body is too large", False),
