@@ -264,6 +264,11 @@ def corpus_note(url: str, data: bytes, corpus: Path | None) -> str:
         return f"sha256 equals the corpus copy ({their_sha})"
     if json.loads(theirs) == json.loads(data):
         return f"JSON-equal to the corpus copy; bytes differ (formatting), corpus sha256 {their_sha}"
+    alternate = corpus / "alternates" / index[url]
+    if alternate.is_file() and json.loads(alternate.read_bytes()) == json.loads(data):
+        alt_sha = hashlib.sha256(alternate.read_bytes()).hexdigest()
+        return (f"JSON-equal to the corpus alternate alternates/{index[url]} (sha256 {alt_sha}); the corpus main "
+                f"copy (sha256 {their_sha}) is another published variant")
     return f"DIFFERS from the corpus copy (corpus sha256 {their_sha}); see the corpus SOURCES.json notes"
 
 
