@@ -17,7 +17,7 @@ from typing import BinaryIO
 
 import click
 
-from verifier.errors import InputError, MalformedValue, VerifierError
+from verifier.errors import FetchError, InputError, MalformedValue, VerifierError
 from verifier.options import VerifyOptions
 from verifier.settings import Settings, SettingsError, load_settings
 from verifier.timestamps import parse_timestamp
@@ -28,6 +28,25 @@ EXIT_VERIFIED, EXIT_NOT_VERIFIED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 def _read_limited(stream: BinaryIO, limit: int) -> bytes:
     """Read at most ``limit + 1`` bytes so an oversized input is reported, not loaded whole."""
     return stream.read(limit + 1)
+
+
+async def _presented(path: str, env, options: VerifyOptions) -> bytes:
+    """The bytes to verify: a file (a baked PNG/SVG badge is opened), standard input, or a URL (issue 11).
+
+    :raises InputError: unreadable input. :raises FetchError: the URL could not be retrieved.
+    """
+    from verifier.baked import image_kind
+    from verifier.links import from_image, from_url
+
+    limits = options.limits
+    if path.startswith(("https://", "http://")):
+        return await from_url(path, env.documents, max_image_bytes=limits.max_image_bytes)
+    raw = _read_input(path, max(limits.max_body_bytes, limits.max_image_bytes))
+    if image_kind(raw) is not None:
+        return await from_image(raw, env.documents, max_image_bytes=limits.max_image_bytes)
+    if len(raw) > limits.max_body_bytes:
+        raise InputError(f"{path}: larger than the limit of {limits.max_body_bytes} bytes")
+    return raw
 
 
 def _read_input(path: str, limit: int) -> bytes:
@@ -59,7 +78,8 @@ def main() -> None:
 @click.option("--require-trusted-issuer", is_flag=True, help="Count issuer trust towards 'verified'.")
 def verify(files: tuple[str, ...], as_json: bool, offline_bundle: Path | None, at: str | None,
            challenge: str | None, domain: str | None, require_trusted_issuer: bool) -> None:
-    """Verify each FILE (a path, or - for standard input): JSON-LD credential or presentation, or a JWT."""
+    """Verify each FILE (a path, - for standard input, or an https URL): JSON-LD credential or presentation, a
+    JWT, an Open Badges 2.0 assertion (JSON or JWS), a baked PNG/SVG badge, or a link to any of them."""
     try:
         settings = load_settings(offline_bundle=offline_bundle)
         options = VerifyOptions(limits=settings.limits(), max_clock_skew_s=settings.max_clock_skew_s,
@@ -86,14 +106,16 @@ async def _verify_all(files: tuple[str, ...], settings: Settings, options: Verif
     async with open_trust_source(settings) as trust, open_environment(settings, trust=trust) as env:
         for path in files:
             try:
-                report = await verify_input(_read_input(path, options.limits.max_body_bytes), env=env, options=options)
-            except InputError as exc:
+                data = await _presented(path, env, options)
+                report = await verify_input(data, env=env, options=options)
+            except (InputError, FetchError) as exc:
                 worst = max(worst, EXIT_USAGE)
                 problem = problem_details(exc.problem_code, exc.detail, **({"pointer": exc.pointer} if exc.pointer else {}))
                 if as_json:
                     click.echo(json.dumps({"verified": False, "source": path, "errors": [problem]}))
                 else:
-                    click.echo(f"{path}: cannot read input: {exc.detail}", err=True)
+                    verb = "cannot retrieve" if isinstance(exc, FetchError) else "cannot read input"
+                    click.echo(f"{path}: {verb}: {exc.detail}", err=True)
                 continue
             worst = max(worst, EXIT_VERIFIED if report.verified else EXIT_NOT_VERIFIED)
             if as_json:
