@@ -64,6 +64,8 @@ class Environment:
     :ivar status: the status source, or None when status checking is not available.
     :ivar documents: hosted documents (Open Badges 2.0 assertions, BadgeClasses, Profiles, keys; verification
         by link), a :class:`verifier.ob2.documents.HostedDocuments`, or None when not available.
+    :ivar fetcher: the process's :class:`verifier.fetch.Fetcher`, or None (offline bundle, or none given):
+        the ``schema`` check uses it only when ``resources.fetch_schemas`` is set.
     """
 
     resources: ResourceConfig
@@ -72,3 +74,4 @@ class Environment:
     trust: TrustSource | None = None
     status: StatusSource | None = None
     documents: Any = None
+    fetcher: Any = None

@@ -33,6 +33,25 @@ class Limits:
     max_image_bytes: int = 4_000_000
 
 
+#: ``holderBinding`` values (issue 11): the ``holder_binding`` check counts towards ``verified``, is
+#: reported as a warning only, or is not run.
+HOLDER_BINDING_MODES = ("required", "warn", "off")
+#: ``recipient.type`` values: what kind of identity the caller gives.
+RECIPIENT_TYPES = ("email", "url", "phone", "id")
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """The learner the caller expects a credential to be issued to (the ``recipient`` check).
+
+    :ivar type: ``email``, ``url``, ``phone`` or ``id`` (:data:`RECIPIENT_TYPES`).
+    :ivar value: the identity as the caller knows it (plain text, never hashed).
+    """
+
+    type: str
+    value: str
+
+
 @dataclass(frozen=True)
 class VerifyOptions:
     """Everything one verification depends on besides the presented bytes.
@@ -44,6 +63,12 @@ class VerifyOptions:
     :ivar require_trusted_issuer: fold ``issuer_trust`` into ``verified``.
     :ivar checks: the checks the caller requires; None means the default required set.
     :ivar limits: size and time limits.
+    :ivar holder_binding: ``required`` (default), ``warn`` or ``off``: whether a presented credential's
+        subject must be the presentation's signer (:data:`HOLDER_BINDING_MODES`).
+    :ivar recipient: the expected recipient, or None (then the ``recipient`` check does not apply).
+    :ivar require_schema: fold the ``schema`` check (``credentialSchema`` validation) into ``verified``.
+    :ivar require_endorsements: fold every embedded endorsement's checks into ``verified`` (default:
+        endorsements are verified and reported, their failures are warnings).
     """
 
     now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
@@ -53,6 +78,10 @@ class VerifyOptions:
     require_trusted_issuer: bool = False
     checks: tuple[str, ...] | None = None
     limits: Limits = field(default_factory=Limits)
+    holder_binding: str = "required"
+    recipient: Recipient | None = None
+    require_schema: bool = False
+    require_endorsements: bool = False
 
     def replace(self, **changes) -> "VerifyOptions":
         """Return a copy with ``changes`` applied."""
@@ -101,8 +130,11 @@ class ResourceConfig:
     :ivar offline_bundle: a directory in the offline-bundle layout; when set nothing goes to the network.
     :ivar data_dir: the data directory (operator-installed contexts live in ``data_dir/contexts``).
     :ivar allow_insecure_loopback: allow ``http://`` and loopback targets (tests only).
+    :ivar fetch_schemas: fetch a ``credentialSchema`` document that is neither installed nor in the
+        offline bundle (operator's choice; off by default: an unknown schema is ``indeterminate``).
     """
 
     offline_bundle: Path | None = None
     data_dir: Path | None = None
     allow_insecure_loopback: bool = False
+    fetch_schemas: bool = False

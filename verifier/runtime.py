@@ -50,7 +50,7 @@ async def open_environment(settings: Settings, *, executor: Executor | None = No
 
         documents = HostedDocuments(resources=resources, fetcher=fetcher)
         yield Environment(resources=resources, key_resolver=resolver, cpu=cpu, trust=trust, status=status,
-                          documents=documents)
+                          fetcher=fetcher, documents=documents)
     finally:
         if fetcher is not None:
             await fetcher.close()

@@ -19,14 +19,16 @@ def item_to_json(item: CredentialItem) -> dict[str, Any]:
     if item.jwt is not None:
         jwt = {"compact": item.jwt.compact, "header": item.jwt.header, "payload": item.jwt.payload,
                "style": item.jwt.style}
-    return {"pointer": item.pointer, "document": item.document, "kind": item.kind, "parent": item.parent, "jwt": jwt}
+    return {"pointer": item.pointer, "document": item.document, "kind": item.kind, "parent": item.parent, "jwt": jwt,
+            "endorsement": item.endorsement}
 
 
 def item_from_json(data: dict[str, Any]) -> CredentialItem:
     """Rebuild a :class:`CredentialItem`."""
     jwt = data.get("jwt")
     return CredentialItem(pointer=data["pointer"], document=data["document"], kind=data["kind"],
-                          jwt=Jwt(**jwt) if jwt else None, parent=data.get("parent"))
+                          jwt=Jwt(**jwt) if jwt else None, parent=data.get("parent"),
+                          endorsement=bool(data.get("endorsement", False)))
 
 
 def _plain(value: Any) -> Any:

@@ -151,3 +151,21 @@ async def test_no_network_configured_is_indeterminate(issuer):
     assert outcome(report, "proof").outcome.value == "indeterminate"
     assert outcome(report, "status").outcome.value == "indeterminate"
     assert not report.verified
+
+
+async def test_recipient_option_compares_the_hashed_email(issuer):
+    from tests.ob2.issuer import EMAIL
+    from verifier.options import Recipient
+
+    doc = issuer.host("/college/a/recipient.json")
+    report = await _verify(doc, recipient=Recipient("email", EMAIL.upper()))
+    assert outcome(report, "recipient").outcome.value == "passed" and report.verified
+    report = await _verify(doc, recipient=Recipient("email", "someone.else@example.org"))
+    assert outcome(report, "recipient").problem_code == "RECIPIENT_MISMATCH" and not report.verified
+
+
+async def test_malformed_hashed_identity_fails_parse(issuer):
+    doc = issuer.host("/college/a/badhash.json", recipient={"type": "email", "hashed": True, "salt": "x",
+                                                              "identity": "sha1$abcdef"})
+    parse = outcome(await _verify(doc), "parse")
+    assert parse.outcome.value == "failed" and "/recipient/identity" in parse.detail

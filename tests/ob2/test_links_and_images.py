@@ -139,4 +139,4 @@ async def test_cli_verifies_a_url_and_a_baked_file(issuer, tmp_path):
     assert [r["verified"] for r in lines] == [True, True]
     assert [r["credential"]["format"] for r in lines] == ["ob2-hosted", "ob2-signed"]
     code, out, err = await _cli("verify", f"{issuer.server.base}/college/nothing-here", data_dir=tmp_path)
-    assert code == 2 and "cannot retrieve" in err
+    assert code == 2 and "retrieved" in err, err

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 from verifier import constants as C
 from verifier.checks.context import CheckContext
 from verifier.ob2 import model as ob2_model
+from verifier.clr import association_problems
+from verifier.endorsement import endorsement_problems
 from verifier.parse import VC_V1, VC_V2, CredentialItem
 from verifier.report import CheckResult, Outcome
 
@@ -194,7 +196,10 @@ def _warnings(item: CredentialItem) -> tuple[tuple[str, str], ...]:
 
 async def run(item: CredentialItem, ctx: CheckContext) -> CheckResult:
     """Report every data-model violation; ``failed`` with MALFORMED_VALUE_ERROR when there is any."""
-    problems = problems_of(item)
+    problems = problems_of(item) + endorsement_problems(item, ctx.presented)  # issue 11
+    warnings = _warnings(item) + tuple(  # issue 11: CLR associations naming missing achievements
+        (C.PROBLEM_CLR_ASSOCIATION_UNRESOLVED, f"{item.pointer}{ptr}: {msg}")
+        for ptr, msg in association_problems(item, ctx.presented))
     if not problems and item.is_ob2:
         how = "signed (JWS)" if item.jwt else "hosted"
         return CheckResult(ID, Outcome.PASSED, f"well-formed Open Badges 2.0 assertion ({how})", target=item.pointer)
@@ -202,8 +207,8 @@ async def run(item: CredentialItem, ctx: CheckContext) -> CheckResult:
         version = item.vc_version or "unknown"
         fmt = "JWT" if item.jwt else "JSON-LD"
         return CheckResult(ID, Outcome.PASSED, f"well-formed VCDM {version} {item.kind} ({fmt})",
-                           warnings=_warnings(item), target=item.pointer)
+                           warnings=warnings, target=item.pointer)
     detail = "; ".join(f"{ptr}: {msg}" for ptr, msg in problems)
     return CheckResult(ID, Outcome.FAILED, detail, C.PROBLEM_MALFORMED_VALUE_ERROR,
                        evidence={"fields": [{"pointer": p, "message": m} for p, m in problems]},
-                       target=item.pointer)
+                       warnings=warnings, target=item.pointer)

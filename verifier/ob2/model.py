@@ -17,13 +17,13 @@ from urllib.parse import urlsplit
 
 from verifier.contexts.bundled import BundledContexts
 from verifier.errors import MalformedValue
+from verifier.identity_hash import parse_identity_hash
 from verifier.ob2 import OB2_CONTEXT
 from verifier.timestamps import from_numeric_date, parse_timestamp
 
 HOSTED_TYPES = frozenset({"hosted", "HostedBadge"})
 SIGNED_TYPES = frozenset({"signed", "SignedBadge"})
 RECIPIENT_TYPES = frozenset({"email", "url", "telephone", "id"})
-_HASHED = re.compile(r"^(sha256\$[0-9A-Fa-f]{64}|md5\$[0-9A-Fa-f]{32})$")
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 #: Properties the checks read, in the documents they read them from.
@@ -120,9 +120,11 @@ def recipient_problems(recipient: Any) -> list[tuple[str, str]]:
         out.append(("/recipient/hashed", "recipient hashed must be true or false"))
     if not isinstance(identity, str) or not identity:
         out.append(("/recipient/identity", "recipient identity must be a non-empty string"))
-    elif hashed is True and not _HASHED.match(identity):
-        out.append(("/recipient/identity", "a hashed recipient identity must be 'sha256$' and 64 hex digits or "
-                                           "'md5$' and 32 hex digits"))
+    elif hashed is True:
+        try:
+            parse_identity_hash(identity)  # the shared rule (verifier.identity_hash)
+        except MalformedValue as exc:
+            out.append(("/recipient/identity", exc.detail))
     if "salt" in recipient and not isinstance(recipient["salt"], str):
         out.append(("/recipient/salt", "recipient salt must be a string"))
     return out
