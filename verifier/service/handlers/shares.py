@@ -150,6 +150,12 @@ async def create_share(request: web.Request) -> web.Response:
     except InputError as exc:
         raise ProblemError(400, exc.detail, code=C.PROBLEM_PARSING_ERROR,
                            errors=[FieldProblem("/verifiableCredential" + (exc.pointer or ""), exc.detail)]) from exc
+    parse_row = next((r for r in answer.body.get("results", []) if r.get("check") == C.CHECK_PARSE
+                      and not r.get("credential")), None)
+    if parse_row is not None and parse_row.get("outcome") == "failed":  # not a credential: nothing worth a page
+        detail = f"not a well-formed credential: {parse_row.get('detail', '')}"
+        raise ProblemError(400, detail, code=C.PROBLEM_PARSING_ERROR,
+                           errors=[FieldProblem("/verifiableCredential", detail)])
     share_id = secrets.token_urlsafe(SHARE_ID_BYTES)
     share = Share(document=req.document, show=show, created_at=now, expires_at=expires,
                   owner=key.id if key is not None else None)
