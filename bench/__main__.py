@@ -15,6 +15,9 @@ HERE = Path(__file__).resolve().parent
 RUNS: dict[str, tuple[list[str], list[str]]] = {
     "bench_signed_meaning.py": (["--rounds", "20"], ["--rounds", "300"]),
     "bench_verify.py": (["--rounds", "20"], ["--rounds", "200"]),
+    "bench_core.py": (["--rounds", "5"], ["--rounds", "200"]),
+    "bench_peer.py": (["--rounds", "5"], ["--rounds", "100"]),
+    "bench_scaling.py": (["--rounds", "3", "--list-sizes", "131072,1048576", "--checks", "200"], ["--rounds", "50"]),
     "bench_status.py": (["--lists", "5", "--checks", "200"], []),
     "bench_registry.py": (["--issuers", "200", "--lookups", "500"], []),
     "bench_redis_commands.py": (["--count", "5"], ["--count", "200"]),

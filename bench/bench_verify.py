@@ -87,8 +87,8 @@ async def main(rounds: int, long_run: bool) -> None:
         loader = document_loader(ResourceConfig())
         memo, stock = Engine(loader, memo=True), Engine(loader, memo=False)
         memo.expand(doc), stock.expand(doc)
-        m = _median_ms(lambda: memo.to_dataset(memo.expand(doc))[0], rounds)
-        s = _median_ms(lambda: stock.to_dataset(stock.expand(doc))[0], rounds)
+        m = _median_ms(lambda: memo.to_quads(memo.expand(doc))[0], rounds)
+        s = _median_ms(lambda: stock.to_quads(stock.expand(doc))[0], rounds)
         print(f"\nOB 3.0 expand+toRdf: memo {m:.3f} ms, stock pyld {s:.3f} ms, speed-up {s / m:.1f}x")
 
         if long_run:

@@ -74,6 +74,14 @@ _DATES = (
     _t("validUntil", LITERAL, CRED + "validUntil"),
 )
 
+#: OB 3.0 ``endorsement`` / ``endorsementJwt`` on a credential (issue 11: each is verified as a credential of
+#: its own). Only on the credential node: subject, issuer and achievement nodes are shared between the
+#: credentials of one document (same id, one RDF node), so terms compared there would mismatch.
+_ENDORSEMENTS = (
+    _t("endorsement", REF, OB + "endorsement", shape="nested_credential"),
+    _t("endorsementJwt", LITERAL, OB + "endorsementJwt"),
+)
+
 #: node kind -> what the checks read there.
 SHAPES: dict[str, Shape] = {
     # VCDM 2.0 §4 (1.1 §4): the credential itself.
@@ -83,6 +91,7 @@ SHAPES: dict[str, Shape] = {
         _t("credentialStatus", REF, CRED + "credentialStatus", shape="status_entry"),
         _t("credentialSubject", REF, CRED + "credentialSubject", shape="subject"),
         _t("credentialSchema", REF, CRED + "credentialSchema", shape="schema"),
+        *_ENDORSEMENTS,
     )),
     # VCDM 2.0 §4.13 Verifiable Presentations (the validity check reads a presentation's dates too).
     "presentation": Shape((
@@ -90,7 +99,8 @@ SHAPES: dict[str, Shape] = {
         _t("verifiableCredential", GRAPH, CRED + "verifiableCredential"),
         *_DATES,
     )),
-    # VCDM 2.0 §4.7 Issuer: read for its id.
+    # VCDM 2.0 §4.7 Issuer: read for its id. (Its OB 3.0 endorsements are not compared: an issuer node is
+    # shared by every credential of that issuer in one document, e.g. a CLR and its nested credentials.)
     "issuer": Shape((), types=False),
     "holder": Shape((), types=False),
     # VCDM 2.0 §4.8 Credential Subject; OB 3.0 AchievementSubject (identifier); CLR 2.0 ClrSubject
@@ -173,6 +183,12 @@ KNOWN_TYPES: dict[str, frozenset[str]] = {name: frozenset(iris) for name, iris i
     "JsonWebSignature2020": [SEC + "JsonWebSignature2020"],
     "EcdsaSecp256k1Signature2019": [SEC + "EcdsaSecp256k1Signature2019"],
 }.items()}
+
+#: Classes a node may carry in the signed data beyond its JSON type names, because another object of the
+#: same document names it by id and states the class: an OB 3.0 endorsement of the credential itself
+#: (``credentialSubject.id`` = the credential's id, §B.1.3) makes the credential an ``EndorsementSubject``
+#: in RDF. No check reads these classes (issue 11).
+MERGEABLE_TYPES = frozenset({OB + "EndorsementSubject"})
 
 #: ``proofPurpose`` values (Data Integrity §2.1; controlled identifiers §3.3): the security vocabulary
 #: v1/v2 contexts map the relationship names to ``...Method`` IRIs, the Data Integrity contexts to the bare name.

@@ -18,7 +18,7 @@ from typing import BinaryIO
 import click
 
 from verifier.errors import InputError, MalformedValue, VerifierError
-from verifier.options import VerifyOptions
+from verifier.options import HOLDER_BINDING_MODES, RECIPIENT_TYPES, Recipient, VerifyOptions
 from verifier.settings import Settings, SettingsError, load_settings
 from verifier.timestamps import parse_timestamp
 
@@ -57,26 +57,62 @@ def main() -> None:
 @click.option("--challenge", help="Expected challenge of the top-level proof (a JWT's nonce).")
 @click.option("--domain", help="Expected domain of the top-level proof (a JWT's aud).")
 @click.option("--require-trusted-issuer", is_flag=True, help="Count issuer trust towards 'verified'.")
+@click.option("--require-schema", is_flag=True, help="Count credentialSchema validation towards 'verified'.")
+@click.option("--require-endorsements", is_flag=True, help="Count every embedded endorsement towards 'verified'.")
+@click.option("--lang", help="Language of the report text: en or es (default: from LC_ALL/LC_MESSAGES/LANG, else en).")
+@click.option("--holder-binding", type=click.Choice(HOLDER_BINDING_MODES), default="required", show_default=True,
+              help="Must a presented credential be presented by its subject (required), only warn, or off.")
+@click.option("--recipient", metavar="TYPE:VALUE",
+              help=f"Expected recipient ({'|'.join(RECIPIENT_TYPES)}), e.g. email:learner@example.org; "
+                   "compared with the subject's identifier entries, hashed or plain.")
 def verify(files: tuple[str, ...], as_json: bool, offline_bundle: Path | None, at: str | None,
-           challenge: str | None, domain: str | None, require_trusted_issuer: bool) -> None:
-    """Verify each FILE (a path, or - for standard input): JSON-LD credential or presentation, or a JWT."""
+           challenge: str | None, domain: str | None, require_trusted_issuer: bool,
+           require_schema: bool = False, require_endorsements: bool = False, lang: str | None = None,
+           holder_binding: str = "required", recipient: str | None = None) -> None:
+    """Verify each FILE (a path, or - for standard input): JSON-LD credential or presentation (enveloped
+    ones included), or a JWT."""
+    import os
+
+    from verifier.i18n import LANGUAGES, from_environment, normalise
+
+    if lang is not None and normalise(lang) is None:
+        raise click.UsageError(f"--lang {lang!r} is not a supported language; use one of: {', '.join(LANGUAGES)}")
+    lang = from_environment(lang, dict(os.environ))
     try:
         settings = load_settings(offline_bundle=offline_bundle)
         options = VerifyOptions(limits=settings.limits(), max_clock_skew_s=settings.max_clock_skew_s,
-                                challenge=challenge, domain=domain, require_trusted_issuer=require_trusted_issuer)
+                                challenge=challenge, domain=domain, require_trusted_issuer=require_trusted_issuer,
+                                require_schema=require_schema, require_endorsements=require_endorsements,
+                                holder_binding=holder_binding, recipient=_recipient(recipient))
         if at is not None:
             options = options.replace(now=parse_timestamp(at, "--at")[0].astimezone(timezone.utc))
     except (SettingsError, MalformedValue) as exc:
         raise click.UsageError(getattr(exc, "detail", str(exc))) from exc
     try:
-        code = asyncio.run(_verify_all(files, settings, options, as_json))
+        code = asyncio.run(_verify_all(files, settings, options, as_json, lang))
     except SettingsError as exc:
         raise click.UsageError(str(exc)) from exc
     sys.exit(code)
 
 
-async def _verify_all(files: tuple[str, ...], settings: Settings, options: VerifyOptions, as_json: bool) -> int:
+def _recipient(spec: str | None) -> Recipient | None:
+    """``--recipient TYPE:VALUE`` as a :class:`Recipient`.
+
+    :raises click.BadParameter: no ``:``, an unknown type, or an empty value.
+    """
+    if spec is None:
+        return None
+    kind, sep, value = spec.partition(":")
+    if not sep or kind not in RECIPIENT_TYPES or not value.strip():
+        raise click.BadParameter(f"expected TYPE:VALUE with TYPE one of {', '.join(RECIPIENT_TYPES)} "
+                                 f"(e.g. email:learner@example.org), got {spec!r}", param_hint="--recipient")
+    return Recipient(kind, value.strip())
+
+
+async def _verify_all(files: tuple[str, ...], settings: Settings, options: VerifyOptions, as_json: bool,
+                      lang: str = "en") -> int:
     from verifier.api import verify as verify_input
+    from verifier.i18n import problem_message, problem_reason, text
     from verifier.messages import problem_details
     from verifier.render import render_text
     from verifier.runtime import open_environment
@@ -90,16 +126,20 @@ async def _verify_all(files: tuple[str, ...], settings: Settings, options: Verif
             except InputError as exc:
                 worst = max(worst, EXIT_USAGE)
                 problem = problem_details(exc.problem_code, exc.detail, **({"pointer": exc.pointer} if exc.pointer else {}))
+                problem["title"] = problem_message(exc.problem_code, lang)
                 if as_json:
-                    click.echo(json.dumps({"verified": False, "source": path, "errors": [problem]}))
+                    click.echo(json.dumps({"verified": False, "source": path, "lang": lang,
+                                           "headline": text("headline.not_valid", lang,
+                                                            reason=problem_reason(exc.problem_code, lang)),
+                                           "errors": [problem]}, ensure_ascii=False))
                 else:
-                    click.echo(f"{path}: cannot read input: {exc.detail}", err=True)
+                    click.echo(f"{path}: {problem['title']} ({exc.detail})", err=True)
                 continue
             worst = max(worst, EXIT_VERIFIED if report.verified else EXIT_NOT_VERIFIED)
             if as_json:
-                click.echo(json.dumps({**report.to_json(), "source": path}, ensure_ascii=False))
+                click.echo(json.dumps({**report.to_json(lang), "source": path}, ensure_ascii=False))
             else:
-                click.echo(render_text(report, source=path))
+                click.echo(render_text(report, source=path, lang=lang))
     return worst
 
 
@@ -135,6 +175,40 @@ def contexts_list() -> None:
         raise click.ClickException(f"cannot read the installed contexts: {exc.detail}") from exc
     for entry in entries:
         click.echo(f"{entry['url']}\t{entry.get('sha256', '')}\t{entry.get('source', '')}")
+
+
+@main.group()
+def schemas() -> None:
+    """Manage JSON Schemas that credentialSchema entries name (issue 11; e.g. Open Badges 3.0, CLR 2.0)."""
+
+
+@schemas.command("add")
+@click.argument("url")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+def schemas_add(url: str, file: Path) -> None:
+    """Install the JSON Schema at URL from FILE, pinned by its SHA-256, in the data directory."""
+    from verifier.schemas import install_schema
+
+    settings = _settings_or_usage()
+    try:
+        entry = install_schema(url, file, settings.data_dir)
+    except (ValueError, InputError) as exc:
+        raise click.UsageError(str(exc)) from exc
+    click.echo(f"installed {url} (sha256 {entry['sha256']})")
+
+
+@schemas.command("list")
+def schemas_list() -> None:
+    """List installed JSON Schemas with their SHA-256."""
+    from verifier.schemas import list_schemas
+
+    settings = _settings_or_usage()
+    try:
+        entries = list_schemas(settings.data_dir)
+    except VerifierError as exc:
+        raise click.ClickException(f"cannot read the installed schemas: {exc.detail}") from exc
+    for entry in entries:
+        click.echo(f"{entry['url']}\t{entry['sha256']}\t{entry['source']}")
 
 
 @main.command()

@@ -62,6 +62,8 @@ class Environment:
     :ivar cpu: the CPU runner.
     :ivar trust: the trust source, or None when no registry is configured.
     :ivar status: the status source, or None when status checking is not available.
+    :ivar fetcher: the process's :class:`verifier.fetch.Fetcher`, or None (offline bundle, or none given):
+        the ``schema`` check uses it only when ``resources.fetch_schemas`` is set.
     """
 
     resources: ResourceConfig
@@ -69,3 +71,4 @@ class Environment:
     cpu: CpuRunner
     trust: TrustSource | None = None
     status: StatusSource | None = None
+    fetcher: Any = None

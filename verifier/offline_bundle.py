@@ -1,6 +1,6 @@
 """Offline bundle: a directory that answers every lookup without the network.
 
-Layout (issue 2, "Offline bundle"): any of ``contexts/index.json``, ``dids/index.json``,
+Layout (issue 2, "Offline bundle"; issue 11 adds ``schemas``): any of ``contexts/index.json``, ``dids/index.json``,
 ``status/index.json``, ``resources/index.json``; each maps a URL or DID to a file path relative to
 that index's folder. With a bundle, lookups not in it fail; nothing goes to the network.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from verifier.errors import FetchError, ResolutionError
 
-SECTIONS = ("contexts", "dids", "status", "resources")
+SECTIONS = ("contexts", "dids", "status", "resources", "schemas")
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,25 @@ class Limits:
     canonicalization_max_work: int = 200_000
 
 
+#: ``holderBinding`` values (issue 11): the ``holder_binding`` check counts towards ``verified``, is
+#: reported as a warning only, or is not run.
+HOLDER_BINDING_MODES = ("required", "warn", "off")
+#: ``recipient.type`` values: what kind of identity the caller gives.
+RECIPIENT_TYPES = ("email", "url", "phone", "id")
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """The learner the caller expects a credential to be issued to (the ``recipient`` check).
+
+    :ivar type: ``email``, ``url``, ``phone`` or ``id`` (:data:`RECIPIENT_TYPES`).
+    :ivar value: the identity as the caller knows it (plain text, never hashed).
+    """
+
+    type: str
+    value: str
+
+
 @dataclass(frozen=True)
 class VerifyOptions:
     """Everything one verification depends on besides the presented bytes.
@@ -42,6 +61,12 @@ class VerifyOptions:
     :ivar require_trusted_issuer: fold ``issuer_trust`` into ``verified``.
     :ivar checks: the checks the caller requires; None means the default required set.
     :ivar limits: size and time limits.
+    :ivar holder_binding: ``required`` (default), ``warn`` or ``off``: whether a presented credential's
+        subject must be the presentation's signer (:data:`HOLDER_BINDING_MODES`).
+    :ivar recipient: the expected recipient, or None (then the ``recipient`` check does not apply).
+    :ivar require_schema: fold the ``schema`` check (``credentialSchema`` validation) into ``verified``.
+    :ivar require_endorsements: fold every embedded endorsement's checks into ``verified`` (default:
+        endorsements are verified and reported, their failures are warnings).
     """
 
     now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
@@ -51,21 +76,49 @@ class VerifyOptions:
     require_trusted_issuer: bool = False
     checks: tuple[str, ...] | None = None
     limits: Limits = field(default_factory=Limits)
+    holder_binding: str = "required"
+    recipient: Recipient | None = None
+    require_schema: bool = False
+    require_endorsements: bool = False
 
     def replace(self, **changes) -> "VerifyOptions":
         """Return a copy with ``changes`` applied."""
         return dataclasses.replace(self, **changes)
 
     def cache_key_part(self) -> dict:
-        """The options that change a report, as JSON-ready data (for result cache keys)."""
-        return {
-            "now_s": int(self.now.timestamp()),
-            "skew_s": self.max_clock_skew_s,
-            "challenge": self.challenge,
-            "domain": self.domain,
-            "require_trusted_issuer": self.require_trusted_issuer,
-            "checks": list(self.checks) if self.checks else None,
-        }
+        """The options that change a report, as JSON-ready data (for result cache keys).
+
+        Every field but ``limits`` (sizes and timeouts decide whether an answer is given, not which), with
+        ``now`` as whole seconds (``now_s``). Generic over the fields, so an option added here is part of
+        every cache key without a change elsewhere: a report judged under one option is never served
+        for another.
+        """
+        part: dict = {}
+        for f in dataclasses.fields(self):
+            if f.name == "limits":
+                continue
+            value = getattr(self, f.name)
+            if f.name == "now":
+                part["now_s"] = int(value.timestamp())
+            else:
+                part[f.name] = _key_value(value)
+        part["limits"] = {"canonicalization_max_work": self.limits.canonicalization_max_work}
+        return part
+
+
+def _key_value(value):
+    """A JSON-ready, order-stable form of an option value (sets sorted, dataclasses as objects)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _key_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (set, frozenset)):
+        return sorted(_key_value(v) for v in value)
+    if isinstance(value, (tuple, list)):
+        return [_key_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _key_value(v) for k, v in value.items()}
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return getattr(value, "value", value)
 
 
 @dataclass(frozen=True)
@@ -75,8 +128,11 @@ class ResourceConfig:
     :ivar offline_bundle: a directory in the offline-bundle layout; when set nothing goes to the network.
     :ivar data_dir: the data directory (operator-installed contexts live in ``data_dir/contexts``).
     :ivar allow_insecure_loopback: allow ``http://`` and loopback targets (tests only).
+    :ivar fetch_schemas: fetch a ``credentialSchema`` document that is neither installed nor in the
+        offline bundle (operator's choice; off by default: an unknown schema is ``indeterminate``).
     """
 
     offline_bundle: Path | None = None
     data_dir: Path | None = None
     allow_insecure_loopback: bool = False
+    fetch_schemas: bool = False

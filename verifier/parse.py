@@ -4,16 +4,24 @@ Accepts (issue 2, "Inputs to accept"):
 - VCDM 1.1 / 2.0 JSON-LD credentials and presentations (VCDM 2.0 §4, §4.13 presentations);
 - compact VC-JWT / VP-JWT: VCDM 1.1 style (``vc``/``vp`` claim, VC-JWT 1.1 §6.3.1 claim mapping)
   and VCDM 2.0 style (VC-JOSE-COSE §3.1.1: ``typ`` ``vc+jwt``, the payload is the credential);
-- ``EnvelopedVerifiableCredential`` with a ``data:application/vc+jwt,`` id (VCDM 2.0 §4.13.1).
+- ``EnvelopedVerifiableCredential`` / ``EnvelopedVerifiablePresentation`` (VCDM 2.0 §4.13.1, §4.13.2),
+  at the top level or as a presentation's member: the ``id`` is a ``data:`` URL (RFC 2397) of media
+  type ``application/vc+jwt`` / ``application/vp+jwt`` (VC-JOSE-COSE §3.1.1, §3.1.2) or
+  ``application/jwt``, and the JWT inside is what is verified.
 A presentation's members and a CLR 2.0 ``ClrCredential``'s nested credentials
-(``credentialSubject.verifiableCredential``) are returned too, each with its JSON pointer.
+(``credentialSubject.verifiableCredential``) are returned too, each with its JSON pointer, and so are the
+endorsements a credential carries (issue 11; OB 3.0 ``endorsement``/``endorsementJwt`` on the credential,
+its issuer profile, its achievements and their creator). Each is judged by its own data model version: a
+VCDM 2.0 presentation may carry a VCDM 1.1 credential.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from urllib.parse import unquote
 from typing import Any, Literal
 
 from verifier.errors import InputError
@@ -23,8 +31,13 @@ from verifier.options import Limits
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 _COMPACT_JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
-_ENVELOPE_PREFIXES = ("data:application/vc+jwt,", "data:application/vc+ld+json+jwt,", "data:application/jwt,")
-_ENVELOPE_VP_PREFIXES = ("data:application/vp+jwt,",)
+#: envelope type (VCDM 2.0 §4.13.1, §4.13.2) -> the kind of document it carries.
+ENVELOPE_TYPES = {"EnvelopedVerifiableCredential": "credential", "EnvelopedVerifiablePresentation": "presentation"}
+#: ``data:`` URL media types an envelope may carry -> the kind they declare (None: read from the JWT).
+#: VC-JOSE-COSE §3.1.1/§3.1.2 (``vc+jwt``, ``vp+jwt``); the ``+ld+json+jwt`` names of its earlier drafts.
+ENVELOPE_MEDIA_TYPES = {"application/vc+jwt": "credential", "application/vc+ld+json+jwt": "credential",
+                        "application/vp+jwt": "presentation", "application/vp+ld+json+jwt": "presentation",
+                        "application/jwt": None}
 
 
 @dataclass(frozen=True)
@@ -52,6 +65,10 @@ class CredentialItem:
     :ivar kind: ``"credential"`` or ``"presentation"``.
     :ivar jwt: the JWS securing it, or None for an embedded (Data Integrity) proof.
     :ivar parent: pointer of the presentation or CLR that carries it, or None.
+    :ivar endorsement: an Open Badges 3.0 / CLR 2.0 ``EndorsementCredential`` (``endorsement`` object or
+        ``endorsementJwt`` string) carried by another credential, its issuer profile or its achievement, or a
+        credential inside one: verified like any other, counted towards ``verified`` only with the
+        ``requireEndorsements`` option (issue 11).
     """
 
     pointer: str
@@ -59,6 +76,7 @@ class CredentialItem:
     kind: Literal["credential", "presentation"]
     jwt: Jwt | None = None
     parent: str | None = None
+    endorsement: bool = False
 
     @property
     def vc_version(self) -> str | None:
@@ -175,9 +193,10 @@ def parse_presented(raw: bytes | str, *, limits: Limits,
         value = loads_limited(text, max_bytes=limits.max_body_bytes, max_depth=limits.max_json_depth)
         if not isinstance(value, dict):
             raise InputError(f"input must be a JSON object, got {type(value).__name__}")
-        doc = value
-        kind = _kind_of(doc)
-        jwt = None
+        if any(t in ENVELOPE_TYPES for t in _types(value)):
+            jwt, doc, kind = unwrap_envelope(value, "", limits)
+        else:
+            doc, kind, jwt = value, _kind_of(value), None
     elif text[:1] == b'"':
         raise InputError("input is a JSON string; give the credential itself (a JSON object or a compact JWT)")
     else:
@@ -231,15 +250,68 @@ def _read_member(value: Any, pointer: str, parent: str, limits: Limits) -> Crede
     if not isinstance(value, dict):
         raise InputError(f"{pointer} must be a credential object or a compact JWT, got {type(value).__name__}",
                          pointer=pointer)
-    vid = value.get("id")
-    if "EnvelopedVerifiableCredential" in _types(value) and isinstance(vid, str):
-        for prefix in _ENVELOPE_PREFIXES:
-            if vid.startswith(prefix):
-                jwt, doc, kind = parse_jwt(vid[len(prefix):], limits)
-                return CredentialItem(pointer=pointer, document=doc, kind=kind, jwt=jwt, parent=parent)
-        raise InputError(f"{pointer}/id: unsupported envelope (expected a data:application/vc+jwt, URL)",
-                         pointer=pointer + "/id")
+    if any(t in ENVELOPE_TYPES for t in _types(value)):
+        jwt, doc, kind = unwrap_envelope(value, pointer, limits)
+        return CredentialItem(pointer=pointer, document=doc, kind=kind, jwt=jwt, parent=parent)
     return CredentialItem(pointer=pointer, document=value, kind=_kind_of(value), parent=parent)
+
+
+def unwrap_envelope(value: dict[str, Any], pointer: str, limits: Limits) -> tuple[Jwt, dict[str, Any], str]:
+    """The JWT an ``EnvelopedVerifiableCredential`` / ``EnvelopedVerifiablePresentation`` carries (VCDM 2.0
+    §4.13.1, §4.13.2): ``@context`` present and starting with the VCDM 2.0 base context, one envelope
+    ``type``, and an ``id`` that is a ``data:`` URL (RFC 2397) of a media type in
+    :data:`ENVELOPE_MEDIA_TYPES` holding a compact JWT of the kind the envelope and media type declare.
+    Nothing else on the envelope is read: the JWT is what is verified.
+
+    :param pointer: where the envelope is ("" at the top level), for error pointers.
+    :returns: (the :class:`Jwt`, the document it carries, ``"credential"``/``"presentation"``).
+    :raises InputError: any rule above broken; the pointer names the field.
+    """
+    declared = [t for t in _types(value) if t in ENVELOPE_TYPES]
+    if len(set(declared)) != 1:
+        raise InputError(f"{pointer}/type: an envelope is either an EnvelopedVerifiableCredential or an "
+                         "EnvelopedVerifiablePresentation, not both", pointer=pointer + "/type")
+    name = declared[0]
+    ctx = value.get("@context")
+    first = ctx[0] if isinstance(ctx, list) and ctx else ctx
+    if first != VC_V2:
+        raise InputError(f"{pointer}/@context: an {name} must have an @context starting with {VC_V2} (VCDM 2.0 "
+                         f"§4.13), got {ctx!r:.120}", pointer=pointer + "/@context")
+    vid = value.get("id")
+    media, data = _data_url(vid, name, pointer)
+    try:
+        jwt, doc, kind = parse_jwt(data, limits)
+    except InputError as exc:
+        raise InputError(f"{pointer}/id: the {name}'s data: URL does not hold a readable JWT: {exc.detail}",
+                         pointer=pointer + "/id") from exc
+    wanted = ENVELOPE_TYPES[name]
+    declared_by_media = ENVELOPE_MEDIA_TYPES[media]
+    if kind != wanted or declared_by_media not in (None, wanted):
+        raise InputError(f"{pointer}/id: an {name} of media type {media} carries a verifiable {kind}",
+                         pointer=pointer + "/id")
+    return jwt, doc, kind
+
+
+def _data_url(vid: Any, name: str, pointer: str) -> tuple[str, str]:
+    """(media type, data) of an envelope ``id`` (RFC 2397 ``data:[<mediatype>][;base64],<data>``)."""
+    if not isinstance(vid, str) or not vid.startswith("data:") or "," not in vid:
+        raise InputError(f"{pointer}/id: an {name}'s id must be a data: URL holding the secured document "
+                         f"(data:application/vc+jwt,... / data:application/vp+jwt,...), got {str(vid)[:60]!r}",
+                         pointer=pointer + "/id")
+    head, data = vid[len("data:"):].split(",", 1)
+    media, *params = [p.strip() for p in head.split(";")]
+    media = media.lower()
+    if media not in ENVELOPE_MEDIA_TYPES:
+        raise InputError(f"{pointer}/id: an {name} of media type {media or '(none)'} is not supported (supported: "
+                         f"{', '.join(ENVELOPE_MEDIA_TYPES)})", pointer=pointer + "/id")
+    data = unquote(data)
+    if any(p.lower() == "base64" for p in params):
+        try:
+            data = base64.b64decode(data, validate=True).decode("ascii")
+        except (binascii.Error, ValueError) as exc:
+            raise InputError(f"{pointer}/id: the {name}'s base64 data is not base64 ASCII text",
+                             pointer=pointer + "/id") from exc
+    return media, data
 
 
 def _collect_nested(item: CredentialItem, items: list[CredentialItem], limits: Limits) -> None:
@@ -256,13 +328,39 @@ def _collect_nested(item: CredentialItem, items: list[CredentialItem], limits: L
             if isinstance(subject, list) else []
         for base, s in subjects:  # every subject's nested credentials, however credentialSubject is written
             members += _as_members(s.get("verifiableCredential"), base + "/verifiableCredential")
-    for rel, value in members:
+    endorsed = _endorsements(doc) if item.kind == "credential" else []
+    for n, (rel, value) in enumerate(members + endorsed):
         if len(items) >= limits.max_credentials:
             raise InputError(f"more than {limits.max_credentials} credentials in one input")
         pointer = item.pointer + rel
         child = _member_item(value, pointer, item.pointer, limits)
+        if item.endorsement or n >= len(members):
+            child = replace(child, endorsement=True)
         items.append(child)
         _collect_nested(child, items, limits)
+
+
+def _endorsements(doc: dict[str, Any]) -> list[tuple[str, Any]]:
+    """(relative pointer, value) of every ``endorsement`` object and ``endorsementJwt`` string a credential
+    carries (OB 3.0 §B.1.1 AchievementCredential, §B.2.2 Profile, §B.1.2 Achievement; CLR 2.0 ClrSubject's
+    achievements): on the credential, its ``issuer``, each subject's ``achievement`` (one or a list) and
+    that achievement's ``creator``."""
+    holders: list[tuple[str, Any]] = [("", doc), ("/issuer", doc.get("issuer"))]
+    subject = doc.get("credentialSubject")
+    subjects = _as_members(subject, "/credentialSubject") if isinstance(subject, (dict, list)) else []
+    for base, s in subjects:
+        if not isinstance(s, dict):
+            continue
+        for a_base, achievement in _as_members(s.get("achievement"), base + "/achievement"):
+            holders += [(a_base, achievement)]
+            if isinstance(achievement, dict):
+                holders.append((a_base + "/creator", achievement.get("creator")))
+    out: list[tuple[str, Any]] = []
+    for base, holder in holders:
+        if isinstance(holder, dict):
+            for name in ("endorsement", "endorsementJwt"):
+                out += _as_members(holder.get(name), f"{base}/{name}")
+    return out
 
 
 def _as_members(value: Any, base: str) -> list[tuple[str, Any]]:

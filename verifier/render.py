@@ -1,37 +1,47 @@
-"""Render a report for people: one line per check with a plain-language reason."""
+"""Render a report for people: the verdict, a one-sentence headline, what the credential is, one line per
+check in plain words (in the chosen language), and the technical ``detail`` where a check did not pass."""
 
 from __future__ import annotations
 
+from verifier.i18n import outcome_mark, plural_text, text
+from verifier.i18n.headline import issuer_words
 from verifier.report import Outcome, Report
 
-_MARKS = {Outcome.PASSED: "pass", Outcome.FAILED: "FAIL", Outcome.INDETERMINATE: "undecided",
-          Outcome.NOT_APPLICABLE: "n/a"}
 
-
-def render_text(report: Report, *, source: str) -> str:
-    """Return a short human summary: verdict, what the credential is, one line per check.
+def render_text(report: Report, *, source: str, lang: str = "en") -> str:
+    """Return a short human summary: verdict, headline, what the credential is, one line per check.
 
     :param report: the report.
     :param source: where the input came from (a path or ``-``), shown in the heading.
+    :param lang: ``en`` or ``es`` (see :mod:`verifier.i18n`).
     """
-    cred = report.credential
-    verdict = "VERIFIED" if report.verified else "NOT VERIFIED"
-    lines = [f"{source}: {verdict}"]
-    what = cred.get("achievement") or cred.get("name")
-    if cred.get("kind") == "presentation":
-        by = cred.get("holderName") or cred.get("holder")
-        lines.append(f"  presentation of {len(report.credentials)} credential(s)" + (f" — presented by {by}" if by else ""))
-    else:
-        issuer = cred.get("issuerName") or cred.get("issuer")
-        if cred.get("issuerName") and cred.get("issuerNameSource") != "registry":
-            issuer += " (name as the credential states it; not confirmed by the trust registry)"
-        if what or issuer:
-            lines.append(f"  {what or 'credential'}" + (f" — issued by {issuer}" if issuer else ""))
-    trusted = {True: "yes", False: "no", None: "unknown (no trust registry answer)"}[report.trusted]
-    lines.append(f"  trusted issuer: {trusted}")
-    for r in report.results:
+    body = report.to_json(lang)
+    verdict = text("verdict.verified" if report.verified else "verdict.not_verified", lang)
+    lines = [f"{source}: {verdict}", f"  {body['headline']}"]
+    entries = body["summary"].get("credentials") or []
+    top = next((e for e in entries if e.get("credential") == ""), None)
+    if report.credential.get("kind") == "presentation":
+        lines.append("  " + plural_text("cli.presentation", len(report.credentials), lang))
+    elif top is not None:
+        achievement = next(iter(top.get("achievements") or []), {})
+        what = achievement.get("name") or top.get("name") or text("cli.credential", lang)
+        if achievement.get("category"):
+            what += f" ({achievement['category']})"
+        lines.append("  " + text("cli.issued_by", lang, what=what, issuer=issuer_words(top.get("issuer") or {}, lang)))
+    if body["summary"].get("notice"):
+        lines.append(f"  {body['summary']['notice']}")
+    names = [s.get("targetName") or s.get("targetCode") or s.get("targetUrl") for s in body["summary"].get("skills", [])]
+    if any(names):
+        lines.append("  " + text("cli.skills", lang, skills="; ".join(n for n in names if n)))
+    answer = {True: "cli.trusted.yes", False: "cli.trusted.no", None: "cli.trusted.unknown"}[report.trusted]
+    lines.append("  " + text("cli.trusted", lang, answer=text(answer, lang)))
+    for r, row in zip(report.results, body["results"]):
         where = f" [{r.target}]" if r.target else ""
-        lines.append(f"  {_MARKS[r.outcome]:<9} {r.check:<13}{where} {r.detail}")
-    for w in report.warnings:
-        lines.append(f"  warning: {w['detail']}")
+        lines.append(f"  {outcome_mark(r.outcome.value, lang):<11} {r.check:<13}{where} {row['title']}")
+        if r.outcome not in (Outcome.PASSED, Outcome.NOT_APPLICABLE):
+            if row.get("message"):
+                lines.append(f"  {'':<11} {'':<13} {row['message']}")
+            lines.append(f"  {'':<11} {'':<13} " + text("cli.detail", lang, detail=r.detail))
+    for w in body["warnings"]:
+        lines.append("  " + text("cli.warning", lang, message=f"{w['title']} ({w['detail']})"))
     return "\n".join(lines)

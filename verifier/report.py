@@ -1,7 +1,8 @@
 """The report model: check results, outcomes and the answer body (DESIGN.md "Report").
 
 The body is VC-API (W3C VCALM "Verify Credential") compatible: ``verified``, ``checks``, ``errors``,
-``warnings`` (RFC 9457 ProblemDetails), plus our ``results`` list, ``trusted`` and ``credential`` summary.
+``warnings`` (RFC 9457 ProblemDetails), plus our ``results`` list, ``trusted`` and ``credential`` summary,
+the skills ``summary`` and a one-sentence ``headline`` (issue 12), in the language asked for.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from verifier import constants as C
+from verifier.i18n import DEFAULT_LANGUAGE, check_title
 from verifier.messages import problem_details
 
 
@@ -47,7 +49,8 @@ class CheckResult:
     def to_json(self) -> dict[str, Any]:
         """Render as the ``results`` entry of the report."""
         out: dict[str, Any] = {"check": self.check, "outcome": self.outcome.value,
-                               "title": _TITLES[self.check], "detail": self.detail}
+                               "title": check_title(self.check, self.outcome.value, DEFAULT_LANGUAGE),
+                               "detail": self.detail}
         if self.target:
             out["credential"] = self.target
         if self.problem_code:
@@ -73,16 +76,6 @@ class CheckResult:
         return out
 
 
-_TITLES = {
-    C.CHECK_PARSE: "Credential is well-formed",
-    C.CHECK_PROOF: "Signature is valid",
-    C.CHECK_ISSUER_KEY: "Signed by the issuer's key",
-    C.CHECK_VALIDITY: "Within its validity period",
-    C.CHECK_STATUS: "Not revoked or suspended",
-    C.CHECK_ISSUER_TRUST: "Issuer is in the trust registry",
-}
-
-
 @dataclass
 class Report:
     """The answer for one presented credential or presentation.
@@ -96,6 +89,8 @@ class Report:
     :ivar credential: summary of the (top-level) credential or presentation.
     :ivar credentials: summaries of nested credentials (VP members, CLR achievements), by pointer.
     :ivar required_checks: the checks that count towards ``verified``, in report order.
+    :ivar summary: the skills summary (:func:`verifier.skills_summary.report_summary`), language-neutral.
+    :ivar checked_at: the instant the report judges at (RFC 3339 UTC), or None.
     """
 
     verified: bool
@@ -108,9 +103,16 @@ class Report:
     credentials: list[dict[str, Any]] = field(default_factory=list)
     required_checks: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    summary: dict[str, Any] = field(default_factory=dict)
+    checked_at: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
-        """Render the report body (JSON-ready dict)."""
+    def to_json(self, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+        """Render the report body (JSON-ready dict) with its texts in ``lang`` (``en`` or ``es``; see
+        :func:`verifier.i18n.localize.localize_report`): ``headline``, row titles and messages, summary."""
+        import copy
+
+        from verifier.i18n.localize import localize_report
+
         out = {
             "verified": self.verified,
             "trusted": self.trusted,
@@ -123,8 +125,11 @@ class Report:
         }
         if self.credentials:
             out["credentials"] = self.credentials
+        out["summary"] = copy.deepcopy(self.summary)
+        if self.checked_at:
+            out["checkedAt"] = self.checked_at
         out.update(self.extra)
-        return out
+        return localize_report(out, lang)
 
 
 def problem_from_result(result: CheckResult) -> dict[str, Any]:

@@ -13,6 +13,7 @@ Every URL, timeout and cap is a field; a bad value names the variable and the va
 ``LER_MAX_JSON_DEPTH``         deepest JSON nesting accepted (64)
 ``LER_MAX_CLOCK_SKEW_S``       tolerance on validity bounds, seconds (0; at most 86,400)
 ``LER_REQUIRE_TRUSTED_ISSUER`` service default for ``require_trusted_issuer`` (true)
+``LER_FETCH_SCHEMAS``          fetch a credentialSchema that is neither installed nor in the offline bundle (false)
 ``LER_STRICT_STATUS_SIGNER``   a status list signed by someone other than the issuer fails (false: warns)
 ``LER_STRICT_STATUS_LIST_LENGTH``  a bitstring under 131,072 entries fails (false: warns)
 ``LER_ALLOW_INSECURE_LOOPBACK``  tests only: allow http:// and loopback fetch targets (false)
@@ -77,6 +78,7 @@ class Settings(BaseSettings):
     strict_status_signer: bool = False
     strict_status_list_length: bool = False
     allow_insecure_loopback: bool = False
+    fetch_schemas: bool = False
     cpu_workers: int | None = Field(default=None, ge=0, le=256)
     verify_deadline_s: float = Field(default=10.0, gt=0, le=300)
     request_timeout_s: float = Field(default=30.0, gt=0, le=600)
@@ -94,6 +96,9 @@ class Settings(BaseSettings):
     worker_job_timeout_s: float = Field(default=15.0, gt=0, le=3600)
     worker_poll_s: float = Field(default=0.25, gt=0, le=60)
     worker_max_jobs: int = Field(default=50, gt=0, le=10_000)
+    dispatch_batch_max: int = Field(default=32, gt=0, le=1000)
+    dispatch_jobs_in_flight: int = Field(default=2, gt=0, le=1000)
+    dispatch_batch_wait_s: float = Field(default=0.02, ge=0, le=5)
     callback_secret: str | None = None
     job_result_ttl_s: float = Field(default=86_400.0, gt=0)
     max_batch_body_bytes: int = Field(default=20_000_000, gt=0)
@@ -110,7 +115,8 @@ class Settings(BaseSettings):
     def resources(self) -> ResourceConfig:
         """The :class:`ResourceConfig` these settings imply."""
         return ResourceConfig(offline_bundle=self.offline_bundle, data_dir=self.data_dir,
-                              allow_insecure_loopback=self.allow_insecure_loopback)
+                              allow_insecure_loopback=self.allow_insecure_loopback,
+                              fetch_schemas=self.fetch_schemas)
 
 
 def load_settings(**overrides) -> Settings:

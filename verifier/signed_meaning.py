@@ -26,7 +26,8 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-from verifier.checked_terms import GRAPH, KNOWN_TYPES, LITERAL, PROOF_PURPOSES, REF, SHAPES, VOCAB, Shape, Term
+from verifier.checked_terms import (GRAPH, KNOWN_TYPES, LITERAL, MERGEABLE_TYPES, PROOF_PURPOSES, REF, SHAPES, VOCAB,
+                                    Shape, Term)
 from verifier.errors import SignedMeaningMismatch
 from verifier.jsonld.graph import SignedGraph
 
@@ -150,9 +151,9 @@ def _compare_types(obj: dict[str, Any], node: dict[str, Any], shape: Shape, path
         if not found:
             raise _Mismatch(path + "/type", f"the JSON type {name!r} is not among the signed types {sorted(signed)}")
         matched |= found
-    if shape.types and signed - matched:
-        raise _Mismatch(path + "/type", f"the signed type {sorted(signed - matched)[0]} is not among the JSON's "
-                        f"type names {names}")
+    if shape.types and signed - matched - MERGEABLE_TYPES:
+        raise _Mismatch(path + "/type", f"the signed type {sorted(signed - matched - MERGEABLE_TYPES)[0]} is not "
+                        f"among the JSON's type names {names}")
 
 
 def _literal_token(value: Any) -> tuple[str, Any] | None:

@@ -59,6 +59,10 @@ class ResultStore(Protocol):
         """Store a JSON-ready ``value`` for ``ttl_s`` seconds (no-op when ``ttl_s <= 0``)."""
         ...
 
+    async def get_many(self, keys: list[str]) -> list[Any | None]:
+        """The values under ``keys``, in order (None where absent or expired); one round trip."""
+        ...
+
 
 class MemoryCache:
     """A per-process store: cachetools ``TLRUCache`` with a lifetime per entry.
@@ -81,6 +85,9 @@ class MemoryCache:
         if self._data is not None and ttl_s > 0:
             self._data[key] = (time.monotonic() + ttl_s, value)
 
+    async def get_many(self, keys: list[str]) -> list[Any | None]:
+        return [await self.get(key) for key in keys]
+
     def clear(self) -> None:
         """Drop every entry."""
         if self._data is not None:
@@ -101,6 +108,13 @@ class RedisCache:
     async def get(self, key: str) -> Any | None:
         raw = await self.redis.get(self.prefix + key)
         return None if raw is None else json.loads(raw)
+
+    async def get_many(self, keys: list[str]) -> list[Any | None]:
+        """One ``MGET`` for every key."""
+        if not keys:
+            return []
+        raws = await self.redis.mget([self.prefix + key for key in keys])
+        return [None if raw is None else json.loads(raw) for raw in raws]
 
     async def set(self, key: str, value: Any, ttl_s: float) -> None:
         if ttl_s > 0:
@@ -143,6 +157,15 @@ def report_key(presented: bytes, *, expect: str, options: VerifyOptions, registr
 def item_bytes(item: CredentialItem) -> bytes:
     """What a part is computed from: the JWT as presented, or the canonical JSON of the document."""
     return item.jwt.compact.encode("ascii") if item.jwt is not None else canonical_bytes(item.document)
+
+
+def memo_item_bytes(item: CredentialItem, ctx: CheckContext) -> bytes:
+    """:func:`item_bytes`, computed once per verification (kept in ``ctx.memo``)."""
+    slot = ("bytes", item.pointer)
+    value = ctx.memo.get(slot)
+    if value is None:
+        value = ctx.memo[slot] = item_bytes(item)
+    return value
 
 
 def part_key(check_id: str, item: CredentialItem, options: VerifyOptions, *, registry_version: int | None = None,
@@ -277,25 +300,22 @@ class CachingDispatcher:
         self.status_ttl_s = status_ttl_s
         self.max_ttl_s = max_ttl_s
         self.log = PartLog()
-        self._doc_bytes: dict[str, bytes] = {}
 
     async def run_checks(self, check_ids, item: CredentialItem, ctx: CheckContext) -> list[CheckResult]:
         """Fresh cached results where there are; the rest run through ``inner`` as one unit and are stored."""
         done: dict[str, CheckResult] = {}
         keys: dict[str, str] = {}
-        for check_id in check_ids:
-            if check_id not in self.CACHED:
-                continue
-            doc = self._doc_bytes.get(item.pointer)
-            if doc is None:
-                doc = self._doc_bytes[item.pointer] = item_bytes(item)
-            keys[check_id] = key = part_key(check_id, item, ctx.options, document_bytes=doc)
-            hit = await self.store.get(key)
-            if hit is not None and hit.get("expires", 0) > time.time():
-                slot = (item.pointer, check_id)
-                self.log.checked_at[slot] = hit["checked_at"]
-                self.log.ttl_s[slot] = hit["expires"] - time.time()
-                done[check_id] = _retarget(CheckResult.from_json(hit["result"]), item.pointer)
+        cached = [cid for cid in check_ids if cid in self.CACHED]
+        if cached:
+            doc = memo_item_bytes(item, ctx)
+            for check_id in cached:
+                keys[check_id] = part_key(check_id, item, ctx.options, document_bytes=doc)
+            for check_id, hit in zip(cached, await self.store.get_many([keys[cid] for cid in cached])):
+                if hit is not None and hit.get("expires", 0) > time.time():
+                    slot = (item.pointer, check_id)
+                    self.log.checked_at[slot] = hit["checked_at"]
+                    self.log.ttl_s[slot] = hit["expires"] - time.time()
+                    done[check_id] = _retarget(CheckResult.from_json(hit["result"]), item.pointer)
         missing = [cid for cid in check_ids if cid not in done]
         if missing:
             for check_id, result in zip(missing, await self.inner.run_checks(missing, item, ctx)):

@@ -1,14 +1,22 @@
 """``ArqDispatcher``: the Dispatcher protocol over arq (DESIGN.md "Packages"; STYLE.md rule 8).
 
-Each dispatched check of each credential becomes one arq job (``check_proof``, ``check_status``,
-``check_issuer_trust``) whose id is derived from the part's cache key, so equal work in flight
-collapses into one job. The caller waits with a deadline; a check not decided in time is
-``indeterminate`` (DEADLINE_EXCEEDED), never a pass.
+A credential's dispatched checks are one *unit*; units travel to the workers in arq jobs
+(``check_units``). arq costs about two dozen Redis commands per job whatever it carries, so under load a
+job carries many units and shares that cost (issue 10: "Redis commands per verification"). The rule is
+Nagle's: a unit is sent at once (at the next turn of the event loop, with whatever else was asked in
+this one) while fewer than ``jobs_in_flight`` jobs of this process are on their way; otherwise it waits
+for one to come back, or ``batch_wait_s`` at most, and goes with the others that waited (up to
+``batch_max`` a job). An idle service adds no latency; a busy one sends fewer, fuller jobs.
 
-Waiting costs no polling round trips in the common case: workers publish each finished job id on
-``<queue>:done`` (after arq has stored the result); one :class:`ResultWaiter` per process listens and
-wakes the waiters, which then read arq's stored result. A slow poll (``fallback_poll_s``) covers a
-missed message or a reconnect.
+* **Duplicate work collapses.** A job id is derived from its units' keys (the credential, the options
+  the checks read, the registry version for ``issuer_trust``): the same lone unit asked by two front ends
+  is one job. Inside one process, a unit already on its way is joined, not sent again.
+* **Results are published once.** A worker publishes each finished job's results on ``<queue>:done``
+  (after arq has stored them); one :class:`ResultWaiter` per process hands them to the waiting units
+  without reading Redis. Arq's stored result is read only by a unit that joined a job already queued,
+  or after a missed message (``fallback_poll_s``).
+* **A deadline, never a guess.** A unit not decided within ``deadline_s`` is ``indeterminate``
+  (DEADLINE_EXCEEDED), never a pass. arq runs a job at least once; the tasks are idempotent.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ import json
 import logging
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from arq.connections import ArqRedis
@@ -31,7 +40,7 @@ from verifier import constants as C
 from verifier.checks.context import CheckContext
 from verifier.parse import CredentialItem
 from verifier.report import CheckResult, Outcome
-from workers.cache import item_bytes, part_key
+from workers.cache import memo_item_bytes, part_key
 from workers.payload import item_to_json, options_to_json
 from workers.wakeup import announce
 
@@ -39,8 +48,10 @@ log = logging.getLogger("workers.dispatcher")
 
 #: check id -> arq function name.
 TASKS = {C.CHECK_PROOF: "check_proof", C.CHECK_STATUS: "check_status", C.CHECK_ISSUER_TRUST: "check_issuer_trust"}
-#: the task that runs a credential's dispatched checks as one job (DESIGN.md "Data flow" step 4).
+#: the task that runs one credential's dispatched checks as one job (front ends before batching sent it).
 UNIT_TASK = "check_item"
+#: the task that runs a batch of units, each one credential's dispatched checks (DESIGN.md "Data flow" step 4).
+BATCH_TASK = "check_units"
 
 
 class QueueUnavailable(Exception):
@@ -69,24 +80,33 @@ def open_pool(redis_url: str, queue_name: str, *, timeout_s: float = 5.0) -> Arq
     return ArqRedis(pool_or_conn=pool, job_serializer=dumps, job_deserializer=loads, default_queue_name=queue_name)
 
 
+def done_message(job_id: str, result: Any | None) -> bytes:
+    """The ``done`` message for ``job_id``: its id, then (when given) a space and its result as JSON."""
+    return job_id.encode("utf-8") if result is None else job_id.encode("utf-8") + b" " + dumps(result)
+
+
 class ResultWaiter:
-    """Waits for arq job results, woken by the workers' ``done`` messages.
+    """Waits for arq job results, handed over by the workers' ``done`` messages.
 
     :param redis: the arq pool.
     :param channel: the ``done`` channel (:func:`done_channel`).
-    :param fallback_poll_s: how often a waiter reads the result without a message, seconds.
+    :param fallback_poll_s: how long a waiter waits for a message before it reads arq's stored result
+        (a missed message: the listener was reconnecting), seconds.
     """
 
     #: first reconnection delay after Redis is lost, seconds (doubling each failed attempt).
     RETRY_FIRST_S = 0.5
     #: longest reconnection delay, seconds.
     RETRY_MAX_S = 30.0
+    #: how often a waiter reads the stored result while the listener is not subscribed, seconds.
+    UNSUBSCRIBED_POLL_S = 0.05
 
-    def __init__(self, redis: ArqRedis, channel: str, *, fallback_poll_s: float = 0.1):
+    def __init__(self, redis: ArqRedis, channel: str, *, fallback_poll_s: float = 0.5):
         self.redis = redis
         self.channel = channel
         self.fallback_poll_s = fallback_poll_s
         self._events: dict[str, set[asyncio.Event]] = defaultdict(set)
+        self._delivered: dict[str, Any] = {}
         self._task: asyncio.Task | None = None
         self._subscribed = asyncio.Event()
 
@@ -119,7 +139,7 @@ class ResultWaiter:
                 while True:
                     message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
                     if message and message.get("type") == "message":
-                        self._wake(message["data"].decode("utf-8", "replace"))
+                        self._receive(message["data"])
             except (RedisError, OSError) as exc:
                 self._subscribed.clear()
                 if lost_since is None:
@@ -132,105 +152,283 @@ class ResultWaiter:
                 with contextlib.suppress(RedisError, OSError):
                     await pubsub.aclose()
 
-    def _wake(self, job_id: str) -> None:
-        for event in self._events.get(job_id, ()):
+    def _receive(self, data: bytes) -> None:
+        """A ``done`` message (:func:`done_message`): keep its result for the job's waiters and wake them."""
+        job_id_b, _, result = data.partition(b" ")
+        job_id = job_id_b.decode("utf-8", "replace")
+        waiters = self._events.get(job_id)
+        if not waiters:
+            return
+        if result:
+            try:
+                self._delivered[job_id] = {"s": True, "r": loads(result)}
+            except ValueError:
+                log.warning("a done message for %s carries unreadable JSON; reading the stored result", job_id)
+        for event in waiters:
             event.set()
 
-    async def wait(self, job_id: str, deadline_s: float) -> dict[str, Any] | None:
-        """The stored result of ``job_id`` (arq's result dict), or None when ``deadline_s`` passes first.
+    def expect(self, job_id: str) -> "Ticket":
+        """Start listening for ``job_id`` now: call before enqueueing, so a result published at once is kept."""
+        return Ticket(self, job_id)
+
+    async def wait(self, job_id: str, deadline_s: float, *, read_first: bool = True) -> dict[str, Any] | None:
+        """The result of ``job_id`` (arq's result dict: ``{"s": success, "r": value, ...}``), or None when
+        ``deadline_s`` passes first. (:meth:`expect`, then :meth:`Ticket.wait`, for a job about to be sent.)
 
         :raises QueueUnavailable: Redis cannot be read.
         """
-        event = asyncio.Event()
-        self._events[job_id].add(event)
+        with self.expect(job_id) as ticket:
+            return await ticket.wait(deadline_s, read_first=read_first)
+
+
+class Ticket:
+    """Interest in one job's result, registered with a :class:`ResultWaiter` (a context manager)."""
+
+    def __init__(self, waiter: ResultWaiter, job_id: str):
+        self.waiter = waiter
+        self.job_id = job_id
+        self.event = asyncio.Event()
+        waiter._events[job_id].add(self.event)
+
+    def __enter__(self) -> "Ticket":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        waiters = self.waiter._events.get(self.job_id)
+        if waiters is not None:
+            waiters.discard(self.event)
+            if not waiters:
+                del self.waiter._events[self.job_id]
+                self.waiter._delivered.pop(self.job_id, None)
+
+    async def wait(self, deadline_s: float, *, read_first: bool = True) -> dict[str, Any] | None:
+        """The job's result, or None when ``deadline_s`` passes first.
+
+        :param read_first: read the stored result before waiting (the job may have finished already: one
+            that was queued before this caller asked). A caller that has just enqueued a new job passes
+            False and reads nothing unless the message is missed.
+        :raises QueueUnavailable: Redis cannot be read.
+        """
+        waiter, job_id, event = self.waiter, self.job_id, self.event
+        read = read_first
         try:
             async with asyncio.timeout(deadline_s):
                 while True:
-                    event.clear()
+                    delivered = waiter._delivered.get(job_id)
+                    if delivered is not None:
+                        return delivered
+                    if read:
+                        try:
+                            raw = await waiter.redis.get(result_key_prefix + job_id)
+                        except (RedisError, OSError) as exc:
+                            raise QueueUnavailable(f"cannot read job results: {type(exc).__name__}") from exc
+                        if raw is not None:
+                            return loads(raw)
+                    if event.is_set() and job_id not in waiter._delivered:
+                        event.clear()  # a bare message (no result in it): read what arq stored
+                        read = True
+                        continue
+                    patience = waiter.fallback_poll_s if waiter._subscribed.is_set() else waiter.UNSUBSCRIBED_POLL_S
                     try:
-                        raw = await self.redis.get(result_key_prefix + job_id)
-                    except (RedisError, OSError) as exc:
-                        raise QueueUnavailable(f"cannot read job results: {type(exc).__name__}") from exc
-                    if raw is not None:
-                        return loads(raw)
-                    with contextlib.suppress(TimeoutError):
-                        async with asyncio.timeout(self.fallback_poll_s):
+                        async with asyncio.timeout(patience):
                             await event.wait()
+                        read = False
+                    except TimeoutError:
+                        read = True
         except TimeoutError:
             return None
-        finally:
-            waiters = self._events.get(job_id)
-            if waiters is not None:
-                waiters.discard(event)
-                if not waiters:
-                    del self._events[job_id]
+
+
+#: a unit's answer when its job was not decided within the deadline.
+TIMED_OUT = "deadline"
+
+
+@dataclass
+class _Unit:
+    """One credential's dispatched checks, waiting to be sent: its key, its job payload and its answer."""
+
+    key: str
+    payload: dict[str, Any]
+    answer: asyncio.Future
+
+
+def _unit_answers(stored: dict[str, Any] | None, count: int) -> list[list[Any] | None]:
+    """Each unit's transport results from a ``check_units`` job result (None where it gave none)."""
+    if stored is None or not stored.get("s") or not isinstance(stored.get("r"), dict):
+        return [None] * count
+    units = stored["r"].get("units")
+    if not isinstance(units, list) or len(units) != count:
+        return [None] * count
+    return [u.get("results") if isinstance(u, dict) and isinstance(u.get("results"), list) else None for u in units]
 
 
 class ArqDispatcher:
-    """Runs dispatched checks on arq workers.
+    """Runs dispatched checks on arq workers, units batched into jobs.
 
     :param pool: the arq pool (:func:`open_pool`).
     :param waiter: the process's :class:`ResultWaiter`.
     :param queue_name: the arq queue.
-    :param deadline_s: how long :meth:`run` waits for a result, seconds.
+    :param deadline_s: how long :meth:`run_checks` waits for a result, seconds.
     :param registry_version: async callable giving the registry version (part of ``issuer_trust`` job ids).
-    :param on_latency: called with (check id, seconds from enqueue to result) for metrics.
+    :param on_latency: called with (check id, seconds from the ask to the result) for metrics.
+    :param batch_max: most units in one job.
+    :param jobs_in_flight: how many jobs of this process may be on their way before units wait to share one.
+    :param batch_wait_s: the longest a unit waits for a job to come back before it is sent anyway, seconds.
     """
 
     def __init__(self, pool: ArqRedis, waiter: ResultWaiter, *, queue_name: str, deadline_s: float,
                  registry_version: Callable[[], Any] | None = None,
-                 on_latency: Callable[[str, float], None] | None = None):
+                 on_latency: Callable[[str, float], None] | None = None,
+                 batch_max: int = 32, jobs_in_flight: int = 2, batch_wait_s: float = 0.02):
+        if batch_max < 1 or jobs_in_flight < 1 or batch_wait_s < 0:
+            raise ValueError("batch_max and jobs_in_flight must be at least 1, batch_wait_s at least 0")
         self.pool = pool
         self.waiter = waiter
         self.queue_name = queue_name
         self.deadline_s = deadline_s
         self.registry_version = registry_version
         self.on_latency = on_latency
+        self.batch_max = batch_max
+        self.jobs_in_flight = jobs_in_flight
+        self.batch_wait_s = batch_wait_s
+        self._jobs = 0
+        self._pending: list[_Unit] = []
+        self._in_flight: dict[str, asyncio.Future] = {}
+        self._flush_handle: asyncio.TimerHandle | asyncio.Handle | None = None
+        self._sending: set[asyncio.Task] = set()
 
     async def run_checks(self, check_ids: Sequence[str], item: CredentialItem,
                          ctx: CheckContext) -> list[CheckResult]:
-        """Enqueue (or join) one job for this credential's checks and wait for its results up to the deadline.
-
-        The job id is derived from the checks' part keys (the credential, the options they read, the
-        registry version for ``issuer_trust``), so the same unit asked twice is one job.
+        """Send (or join) this credential's checks as a unit and wait for its results up to the deadline.
 
         :raises QueueUnavailable: Redis cannot be reached.
         """
         version = await self.registry_version() if (self.registry_version and C.CHECK_ISSUER_TRUST in check_ids) \
             else None
-        document = item_bytes(item)
+        document = memo_item_bytes(item, ctx)
         parts = [part_key(cid, item, ctx.options, registry_version=version, document_bytes=document)
                  for cid in check_ids]
-        job_id = f"{self.queue_name}:u:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
-        payload = {"item": item_to_json(item), "options": options_to_json(ctx.options), "checks": list(check_ids)}
+        key = hashlib.sha256("|".join(parts).encode()).hexdigest()
         started = time.perf_counter()
+        answer = self._in_flight.get(key)
+        if answer is None:
+            answer = self._ask(key, {"item": item_to_json(item), "options": options_to_json(ctx.options),
+                                     "checks": list(check_ids)})
         try:
-            job = await self.pool.enqueue_job(UNIT_TASK, payload, _job_id=job_id, _queue_name=self.queue_name,
-                                              _expires=max(60.0, self.deadline_s * 2))
-            if job is not None:  # a new job (not one already queued): wake an idle worker
-                await announce(self.pool, self.queue_name)
-        except (RedisError, OSError) as exc:
-            raise QueueUnavailable(f"cannot enqueue the checks {', '.join(check_ids)}: {type(exc).__name__}") from exc
-        stored = await self.waiter.wait(job_id, self.deadline_s)
+            async with asyncio.timeout(self.deadline_s):
+                answers = await asyncio.shield(answer)
+        except TimeoutError:
+            answers = TIMED_OUT
         if self.on_latency is not None:
             for check_id in check_ids:
                 self.on_latency(check_id, time.perf_counter() - started)
-        if stored is None:
+        if answers is TIMED_OUT:
             return [CheckResult(cid, Outcome.INDETERMINATE,
                                 f"the {cid} check was not decided within the {self.deadline_s:g} s deadline",
                                 C.PROBLEM_DEADLINE_EXCEEDED, target=item.pointer) for cid in check_ids]
-        answers = stored.get("r", {}).get("results") if stored.get("s") and isinstance(stored.get("r"), dict) else None
-        if not isinstance(answers, list) or len(answers) != len(check_ids):
-            return [CheckResult(cid, Outcome.INDETERMINATE, f"the worker could not run the {cid} check",
-                                C.PROBLEM_INTERNAL_ERROR, target=item.pointer) for cid in check_ids]
-        out = []
-        for check_id, answer in zip(check_ids, answers):
+        return _results(check_ids, answers, item)
+
+    def _ask(self, key: str, payload: dict[str, Any]) -> asyncio.Future:
+        """Queue a unit for the next batch; its future gets its transport results (None: no answer)."""
+        loop = asyncio.get_running_loop()
+        answer = loop.create_future()
+        answer.add_done_callback(_observe)
+        self._in_flight[key] = answer
+        answer.add_done_callback(lambda f, k=key: self._in_flight.pop(k, None) if self._in_flight.get(k) is f else None)
+        self._pending.append(_Unit(key, payload, answer))
+        if len(self._pending) >= self.batch_max:
+            self._flush()
+        elif self._flush_handle is None:
+            self._flush_handle = (loop.call_soon(self._flush) if self._jobs < self.jobs_in_flight
+                                  else loop.call_later(self.batch_wait_s, self._flush))
+        return answer
+
+    def _flush(self) -> None:
+        if self._flush_handle is not None:
+            self._flush_handle.cancel()
+            self._flush_handle = None
+        batch, self._pending = self._pending[:self.batch_max], self._pending[self.batch_max:]
+        if self._pending:
+            self._flush_handle = asyncio.get_running_loop().call_soon(self._flush)
+        if batch:
+            self._jobs += 1
+            task = asyncio.create_task(self._send(batch), name="ler-dispatch-batch")
+            self._sending.add(task)
+            task.add_done_callback(self._sending.discard)
+
+    async def _send(self, batch: list[_Unit]) -> None:
+        """Enqueue one job for ``batch`` (or join the same one already queued) and hand out its results;
+        then send what waited meanwhile."""
+        try:
+            await self._send_one(batch)
+        finally:
+            self._jobs -= 1
+            if self._pending and self._jobs < self.jobs_in_flight:
+                self._flush()
+
+    async def _send_one(self, batch: list[_Unit]) -> None:
+        keys = sorted(u.key for u in batch)
+        job_id = f"{self.queue_name}:u:" + (keys[0] if len(keys) == 1 else
+                                            hashlib.sha256("|".join(keys).encode()).hexdigest())
+        batch = sorted(batch, key=lambda u: u.key)
+        with self.waiter.expect(job_id) as ticket:
+            await self._enqueue_and_wait(batch, job_id, ticket)
+
+    async def _enqueue_and_wait(self, batch: list[_Unit], job_id: str, ticket: "Ticket") -> None:
+        try:
+            try:
+                job = await self.pool.enqueue_job(BATCH_TASK, {"units": [u.payload for u in batch]}, _job_id=job_id,
+                                                  _queue_name=self.queue_name, _expires=max(60.0, self.deadline_s * 2))
+                if job is not None:  # a new job (not one already queued): wake an idle worker
+                    await announce(self.pool, self.queue_name)
+            except (RedisError, OSError) as exc:
+                raise QueueUnavailable(f"cannot enqueue the checks of {len(batch)} credential(s): "
+                                       f"{type(exc).__name__}") from exc
+            stored = await ticket.wait(self.deadline_s, read_first=job is None)
+        except QueueUnavailable as exc:
+            for unit in batch:
+                if not unit.answer.done():
+                    unit.answer.set_exception(exc)
+            return
+        answers = [TIMED_OUT] * len(batch) if stored is None else _unit_answers(stored, len(batch))
+        for unit, answer in zip(batch, answers):
+            if not unit.answer.done():
+                unit.answer.set_result(answer)
+
+    async def close(self) -> None:
+        """Send what is pending and wait for the jobs on their way (at most the deadline)."""
+        self._flush()
+        if self._sending:
+            await asyncio.wait(set(self._sending), timeout=self.deadline_s)
+
+
+def _observe(future: asyncio.Future) -> None:
+    """Mark a unit's exception retrieved (every asker got it, or gave up at its deadline)."""
+    if not future.cancelled():
+        future.exception()
+
+
+def _results(check_ids: Sequence[str], answers: list[Any] | None, item: CredentialItem) -> list[CheckResult]:
+    """The unit's results in the order asked; anything else from a worker is not trusted."""
+    if answers is None:
+        return [CheckResult(cid, Outcome.INDETERMINATE, f"the worker could not run the {cid} check",
+                            C.PROBLEM_INTERNAL_ERROR, target=item.pointer) for cid in check_ids]
+    if len(answers) != len(check_ids):
+        return [CheckResult(cid, Outcome.INDETERMINATE, f"the worker answered {len(answers)} results for "
+                            f"{len(check_ids)} checks", C.PROBLEM_INTERNAL_ERROR, target=item.pointer)
+                for cid in check_ids]
+    out = []
+    for check_id, answer in zip(check_ids, answers):
+        try:
             result = CheckResult.from_json(answer)
-            if result.check != check_id:  # a worker answers in the order asked; anything else is not trusted
-                result = CheckResult(check_id, Outcome.INDETERMINATE, f"the worker answered {result.check!r} for "
-                                     f"the {check_id} check", C.PROBLEM_INTERNAL_ERROR, target=item.pointer)
-            elif result.target != item.pointer:
-                result = CheckResult(result.check, result.outcome, result.detail, result.problem_code,
-                                     result.evidence, result.warnings, item.pointer)
-            out.append(result)
-        return out
+        except (KeyError, TypeError, ValueError):
+            result = CheckResult(check_id, Outcome.INDETERMINATE, f"the worker's {check_id} result is unreadable",
+                                 C.PROBLEM_INTERNAL_ERROR, target=item.pointer)
+        if result.check != check_id:
+            result = CheckResult(check_id, Outcome.INDETERMINATE, f"the worker answered {result.check!r} for "
+                                 f"the {check_id} check", C.PROBLEM_INTERNAL_ERROR, target=item.pointer)
+        elif result.target != item.pointer:
+            result = CheckResult(result.check, result.outcome, result.detail, result.problem_code,
+                                 result.evidence, result.warnings, item.pointer)
+        out.append(result)
+    return out

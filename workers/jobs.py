@@ -101,7 +101,7 @@ def requests_to_json(requests: list[VerifyRequest | InputError]) -> list[dict[st
             out.append({"error": _item_error(request)})
         else:
             out.append({"document": request.document, "expect": request.expect, "unsigned": request.unsigned,
-                        "options": options_to_json(request.options)})
+                        "options": options_to_json(request.options), "lang": request.lang})
     return out
 
 
@@ -117,7 +117,7 @@ def requests_from_json(data: list[dict[str, Any]]) -> list[VerifyRequest | dict[
     """Rebuild a job's items: a :class:`VerifyRequest`, or the ``{"code", "detail"}`` of an item refused up front."""
     return [entry["error"] if "error" in entry else
             VerifyRequest(document=entry["document"], expect=entry["expect"], unsigned=entry["unsigned"],
-                          options=options_from_json(entry["options"]))
+                          options=options_from_json(entry["options"]), lang=entry.get("lang", "en"))
             for entry in data]
 
 

@@ -31,7 +31,7 @@ from verifier.runtime import open_environment
 from verifier.settings import Settings
 from verifier.trust import RegistryTrustSource
 from workers.cache import RedisCache
-from workers.dispatcher import done_channel, dumps, loads
+from workers.dispatcher import done_channel, done_message, dumps, loads
 from workers.jobs import JobRunner, job_store
 from workers.metrics import Metrics
 from workers.tasks import TASK_FUNCTIONS, run_verification_job
@@ -88,10 +88,10 @@ async def _shutdown(ctx: dict[str, Any]) -> None:
 
 
 async def _announce(ctx: dict[str, Any]) -> None:
-    """After arq stored a result: tell waiting front ends (``<queue>:done``), and read the queue again now
-    that this worker has room."""
+    """After arq stored a result: publish it to waiting front ends (``<queue>:done``, with the result of a
+    ``check_units`` job, so nobody reads it back), and read the queue again now that this worker has room."""
     with contextlib.suppress(Exception):
-        await ctx["redis"].publish(ctx["done_channel"], ctx["job_id"])
+        await ctx["redis"].publish(ctx["done_channel"], done_message(ctx["job_id"], ctx.get("publish_result")))
     wake = ctx.get("wake")
     if wake is not None:
         wake()

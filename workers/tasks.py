@@ -1,5 +1,6 @@
-"""The arq tasks: ``check_item``, the dispatched checks of one credential as one job (STYLE.md rule 8:
-one task per credential, never per check), and ``run_verification_job``, which runs a whole
+"""The arq tasks: ``check_units``, the dispatched checks of a batch of credentials as one job (STYLE.md
+rule 8: never a job per check; a batch shares arq's per-job Redis commands), ``check_item``, one
+credential's (sent by front ends before batching), and ``run_verification_job``, which runs a whole
 ``POST /verifications`` job. (``check_proof``, ``check_status`` and ``check_issuer_trust``, one check
 each, stay for jobs an earlier front end enqueued.)
 
@@ -66,6 +67,19 @@ async def check_item(ctx: dict[str, Any], payload: dict[str, Any]) -> dict[str, 
     return {"results": list(results)}
 
 
+async def check_units(ctx: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+    """A batch of units, each one credential's dispatched checks (``payload["units"]``: what
+    :func:`check_item` takes), run concurrently here: ``{"units": [{"results": [...]}, ...]}`` in the order
+    given. The result is also left in ``ctx`` for the ``done`` message (published once, with it)."""
+    units = payload.get("units")
+    if not isinstance(units, list):
+        raise ValueError("a check_units job carries no units list")
+    answers = await asyncio.gather(*(check_item(ctx, unit) for unit in units))
+    result = {"units": list(answers)}
+    ctx["publish_result"] = result
+    return result
+
+
 async def _keep_in_progress(ctx: dict[str, Any]) -> None:
     """Renew arq's in-progress mark of the running job while this worker lives.
 
@@ -96,4 +110,4 @@ async def run_verification_job(ctx: dict[str, Any], job_id: str, items: list[dic
 
 
 #: the per-check tasks stay registered for jobs enqueued by an earlier front end.
-TASK_FUNCTIONS = (check_item, check_proof, check_status, check_issuer_trust)
+TASK_FUNCTIONS = (check_units, check_item, check_proof, check_status, check_issuer_trust)

@@ -6,6 +6,9 @@ and render its answer; nothing here knows about HTTP.
 
 from __future__ import annotations
 
+import asyncio
+
+import copy
 import functools
 import logging
 import time
@@ -19,6 +22,8 @@ from verifier import constants as C
 from verifier.checks.context import CheckContext
 from verifier.dispatch import Dispatcher
 from verifier.environment import Environment
+from verifier.i18n import DEFAULT_LANGUAGE
+from verifier.i18n.localize import localize_report
 from verifier.messages import problem_details
 from verifier.options import VerifyOptions
 from verifier.parse import CredentialItem, parse_presented
@@ -42,11 +47,21 @@ class VersionTracker:
         self.poll_s = poll_s
         self._value: int | None = None
         self._read_at = float("-inf")
+        self._reading: asyncio.Future | None = None
 
     async def current(self) -> int | None:
-        """The registry version, or None when the registry cannot be read (then nothing is cached)."""
+        """The registry version, or None when the registry cannot be read (then nothing is cached).
+
+        Requests that find the version stale while it is being read wait for that one read.
+        """
         if self._value is not None and time.monotonic() - self._read_at < self.poll_s:
             return self._value
+        if self._reading is None:
+            self._reading = asyncio.ensure_future(self._read())
+            self._reading.add_done_callback(lambda _: setattr(self, "_reading", None))
+        return await asyncio.shield(self._reading)
+
+    async def _read(self) -> int | None:
         try:
             self._value = await self.registry.version()
         except RegistryUnavailable:
@@ -68,12 +83,15 @@ class VerifyRequest:
     :ivar expect: ``credential`` or ``presentation``.
     :ivar options: verification options.
     :ivar unsigned: a presentation given as VC-API ``presentation``: its own proof is not required.
+    :ivar lang: the language of the answer's texts (``en``, ``es``); not part of the cache key: a cached
+        report is localised again for each request.
     """
 
     document: dict[str, Any] | str
     expect: Literal["credential", "presentation"]
     options: VerifyOptions
     unsigned: bool = False
+    lang: str = DEFAULT_LANGUAGE
 
     @functools.cached_property
     def presented_bytes(self) -> bytes:
@@ -140,7 +158,7 @@ class Verifications:
         if version is not None and self.max_ttl_s > 0:
             hit = await self.cache.get(key)
             if hit is not None and hit["expires"] > time.time():
-                body = dict(hit["body"], cached=True)
+                body = localize_report(dict(copy.deepcopy(hit["body"]), cached=True), request.lang)
                 return Answer(body, body["verified"], True, [tuple(o) for o in hit["outcomes"]])
         presented = parse_presented(raw, limits=request.options.limits, expect=request.expect)
         parts = CachingDispatcher(self.dispatcher, self.cache, status_ttl_s=self.status_ttl_s)
@@ -149,7 +167,7 @@ class Verifications:
         if request.expect == "presentation":
             presentation_policy(report, presented.items, request.options, unsigned_member=request.unsigned)
         checked_at = utc_now_text()
-        body = render(report, checked_at, parts.log.checked_at)
+        body = render(report, checked_at, parts.log.checked_at, request.lang)
         outcomes = [(r.check, r.outcome.value) for r in report.results]
         ttl = self._report_ttl_s(report, presented.items, request.options.now, parts.log.ttl_s)
         if version is not None and ttl > 0:
@@ -201,15 +219,17 @@ def presentation_policy(report: Report, items: tuple[CredentialItem, ...], optio
         report.verified = False
 
 
-def render(report: Report, checked_at: str, part_times: dict[tuple[str, str], str]) -> dict[str, Any]:
-    """The answer body: the report (VC-API shape plus ours), ``problemDetails``, ``cached`` and check times."""
-    body = report.to_json()
+def render(report: Report, checked_at: str, part_times: dict[tuple[str, str], str],
+           lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """The answer body: the report (VC-API shape plus ours), ``problemDetails``, ``cached`` and check times,
+    with its texts (``headline``, titles, summary) in ``lang``."""
+    body = report.to_json(lang)
     for entry, result in zip(body["results"], report.results):
         entry["checkedAt"] = part_times.get((result.target, result.check), checked_at)
-    body["problemDetails"] = list(report.errors)
+    body["problemDetails"] = list(body["errors"])
     body["cached"] = False
     body["checkedAt"] = checked_at
-    return body
+    return localize_report(body, lang)
 
 
 def now_utc() -> datetime:

@@ -18,7 +18,7 @@ from tests.adversarial.respell import SPELLINGS, definition, signed_bytes
 from tests.adversarial.test_signed_meaning import PAST, assert_refused_by_gate, run_with_settings
 from tests.adversarial.conftest import CLR_CONTEXT
 from tests.conftest import vectors_or_skip
-from tests.core.credentials import VC2, ob3_credential
+from tests.core.credentials import VC2, issued_to, ob3_credential
 from tests.core.helpers import AT, outcome, result, run_verify
 from tests.signing import new_key, sign_ldp
 from verifier import constants as C
@@ -38,7 +38,7 @@ def presentation(holder_key, credentials: list[dict]) -> dict:
 
 def test_presentation_written_plainly_verifies(offline):
     issuer, holder = new_key(), new_key()
-    vp = presentation(holder, [sign_ldp(ob3_credential(issuer.did), issuer)])
+    vp = presentation(holder, [sign_ldp(issued_to(ob3_credential(issuer.did), holder.did), issuer)])
     report = run_verify(vp, bundle=offline, challenge="c-1", domain="hr.example")
     assert report.verified, report.to_json()
 

@@ -20,7 +20,7 @@ import json
 
 import pytest
 
-from tests.core.credentials import VC1, VC2, ob3_credential, vc11_credential
+from tests.core.credentials import VC1, VC2, issued_to, ob3_credential, vc11_credential
 from tests.core.helpers import result
 from tests.signing import new_key, sign_jwt, sign_ldp
 from verifier import constants as C
@@ -30,7 +30,7 @@ CHALLENGE, DOMAIN = "9c7f3a1e-verifier-a", "jobs.verifier-a.example"
 
 def _captured(holder, issuer, **proof_options) -> dict:
     """A genuine presentation made for verifier A (``proof_options``: challenge, domain)."""
-    credential = sign_ldp(ob3_credential(issuer.did), issuer)
+    credential = sign_ldp(issued_to(ob3_credential(issuer.did), holder.did), issuer)
     vp = {"@context": [VC2], "type": ["VerifiablePresentation"], "holder": holder.did,
           "verifiableCredential": [credential]}
     return sign_ldp(vp, holder, purpose="authentication", extra=proof_options)
@@ -106,7 +106,7 @@ async def test_challenge_in_a_nested_credentials_proof_does_not_count(verify_vp,
 # --- VP-JWT: nonce and aud ---------------------------------------------------------------------
 
 def _vp_jwt(holder, issuer, *, nonce: str | None = CHALLENGE, aud: str | None = DOMAIN) -> str:
-    credential = sign_jwt({"iss": issuer.did, "vc": vc11_credential(issuer.did)}, issuer)
+    credential = sign_jwt({"iss": issuer.did, "vc": issued_to(vc11_credential(issuer.did), holder.did)}, issuer)
     claims = {"iss": holder.did, "vp": {"@context": [VC1], "type": ["VerifiablePresentation"],
                                         "holder": holder.did, "verifiableCredential": [credential]}}
     claims.update({k: v for k, v in (("nonce", nonce), ("aud", aud)) if v is not None})

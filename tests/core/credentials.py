@@ -46,3 +46,11 @@ def vc11_credential(issuer: str, **changes) -> dict:
     }
     doc.update(copy.deepcopy(changes))
     return doc
+
+
+def issued_to(credential: dict, subject_id: str) -> dict:
+    """A copy of ``credential`` whose (first) ``credentialSubject`` has the id ``subject_id``."""
+    doc = copy.deepcopy(credential)
+    subject = doc["credentialSubject"]
+    (subject[0] if isinstance(subject, list) else subject)["id"] = subject_id
+    return doc

@@ -14,13 +14,16 @@ from verifier.settings import load_settings
 AT = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
 
 
-def run_verify(data, *, bundle: Path | None = None, **option_changes) -> Report:
-    """Verify ``data`` at :data:`AT` (or ``now=``) with a fresh environment; returns the report."""
+def run_verify(data, *, bundle: Path | None = None, expect: str = "any", **option_changes) -> Report:
+    """Verify ``data`` at :data:`AT` (or ``now=``) with a fresh environment; returns the report.
+
+    ``expect``: ``any``, ``credential`` or ``presentation`` (the door's refusal of the other kind)."""
 
     async def go():
         settings = load_settings(offline_bundle=bundle) if bundle else load_settings()
         async with open_environment(settings) as env:
-            return await verify(data, env=env, options=VerifyOptions(now=AT).replace(**option_changes))
+            return await verify(data, env=env, options=VerifyOptions(now=AT).replace(**option_changes),
+                                expect=expect)
 
     return asyncio.run(go())
 

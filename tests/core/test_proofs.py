@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from tests.core.credentials import OB3, VC1, VC2, ob3_credential, vc11_credential
+from tests.core.credentials import OB3, VC1, VC2, issued_to, ob3_credential, vc11_credential
 from tests.core.helpers import outcome, result, run_verify
 from tests.signing import new_key, sign_jwt, sign_ldp
 
@@ -243,11 +243,12 @@ def test_vc_jwt_claims_must_agree():
 
 def test_presentation_with_challenge_domain_and_enveloped_credential():
     issuer, holder = new_key("P-256"), new_key()
-    vc_jwt = sign_jwt(ob3_credential(issuer.did), issuer, typ="vc+jwt")
+    vc_jwt = sign_jwt(issued_to(ob3_credential(issuer.did), holder.did), issuer, typ="vc+jwt")
     vp = {"@context": [VC2], "type": ["VerifiablePresentation"], "holder": holder.did,
           "verifiableCredential": [{"@context": [VC2], "type": ["EnvelopedVerifiableCredential"],
                                     "id": "data:application/vc+jwt," + vc_jwt},
-                                   sign_ldp(ob3_credential(issuer.did), issuer, suite="ecdsa-rdfc-2019")]}
+                                   sign_ldp(issued_to(ob3_credential(issuer.did), holder.did), issuer,
+                                            suite="ecdsa-rdfc-2019")]}
     signed = sign_ldp(vp, holder, purpose="authentication", extra={"challenge": "abc", "domain": "hr.example"})
     report = run_verify(signed, challenge="abc", domain="hr.example")
     assert report.verified, report.to_json()
@@ -306,11 +307,14 @@ def test_issuer_taken_from_iss_is_said():
     assert "ISSUER_FROM_JWT_ISS" in [w["code"] for w in report.warnings]
 
 
-def test_holder_not_subject_is_said():
+def test_holder_not_subject_fails_unless_the_caller_only_wants_a_warning():
     issuer, holder = new_key(), new_key()
     vc = sign_ldp(ob3_credential(issuer.did), issuer)  # subject did:example:learner-7
     vp = sign_ldp({"@context": [VC2], "type": ["VerifiablePresentation"], "holder": holder.did,
                    "verifiableCredential": [vc]}, holder, purpose="authentication")
     report = run_verify(vp)
+    assert not report.verified
+    assert [e["code"] for e in report.errors] == ["HOLDER_NOT_SUBJECT"]
+    report = run_verify(vp, holder_binding="warn")
     assert report.verified
     assert [w["code"] for w in report.warnings if w["code"] == "HOLDER_NOT_SUBJECT"] == ["HOLDER_NOT_SUBJECT"]

@@ -8,7 +8,7 @@ from typing import Any, AsyncIterator, Callable
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from tests.core.credentials import ob3_credential
+from tests.core.credentials import issued_to, ob3_credential
 from tests.signing import new_key, sign_ldp
 from verifier.service import create_app
 from verifier.settings import Settings
@@ -60,3 +60,15 @@ def issuer_key():
 def signed_credential(issuer_key) -> dict:
     """An OB 3.0 credential signed by its issuer (eddsa-rdfc-2022)."""
     return sign_ldp(ob3_credential(issuer_key.did), issuer_key)
+
+
+@pytest.fixture(scope="session")
+def holder_key():
+    """The learner's key: the subject of :func:`held_credential`, who presents it."""
+    return new_key("Ed25519")
+
+
+@pytest.fixture(scope="session")
+def held_credential(issuer_key, holder_key) -> dict:
+    """An OB 3.0 credential issued to ``holder_key``'s DID, signed by its issuer."""
+    return sign_ldp(issued_to(ob3_credential(issuer_key.did), holder_key.did), issuer_key)

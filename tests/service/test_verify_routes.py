@@ -9,6 +9,7 @@ import pytest
 
 from tests.core.credentials import ob3_credential
 from tests.signing import new_key, sign_jwt, sign_ldp
+from verifier.checks import CHECKS
 
 VC2 = "https://www.w3.org/ns/credentials/v2"
 
@@ -23,8 +24,7 @@ async def test_verified_credential_answers_200_with_report(client, signed_creden
     body = await resp.json()
     assert resp.status == 200, body
     assert body["verified"] is True and body["errors"] == [] and body["problemDetails"] == []
-    assert [r["check"] for r in body["results"]] == ["parse", "proof", "issuer_key", "validity", "status",
-                                                     "issuer_trust"]
+    assert [r["check"] for r in body["results"]] == list(CHECKS)  # every check, in report order
     assert body["credential"]["issuer"] == signed_credential["issuer"]["id"]
     assert body["cached"] is False and body["checkedAt"].endswith("Z")
     assert all("checkedAt" in r for r in body["results"])
@@ -62,7 +62,7 @@ async def test_checks_option_selects_the_required_checks(client):
     assert body["verified"] is True and body["errors"] == []
     assert any(w["check"] == "issuer_key" for w in body["warnings"])
     assert body["requiredChecks"] == ["proof"]
-    assert body["checks"] == ["parse", "proof", "issuer_key", "validity", "status", "issuer_trust"]  # all run
+    assert body["checks"] == list(CHECKS)  # all run
 
 
 async def test_required_checks_are_reported(make_client, signed_credential):
@@ -75,7 +75,7 @@ async def test_required_checks_are_reported(make_client, signed_credential):
         ["parse", "proof", "issuer_key", "validity", "status"],  # the service default: LER_REQUIRE_TRUSTED_ISSUER off
         ["proof", "validity", "status"],  # a selection never drops the proof
         ["parse", "proof", "issuer_key", "validity", "status", "issuer_trust"]]
-    assert all(len(a["checks"]) == 6 for a in answers.values())
+    assert all(a["checks"] == list(CHECKS) for a in answers.values())
     trusted = answers['{"requireTrustedIssuer": true}']
     assert trusted["verified"] is False and [e["check"] for e in trusted["errors"]] == ["issuer_trust"]
 
@@ -86,6 +86,8 @@ async def test_required_checks_are_reported(make_client, signed_credential):
     ({"checks": "proof"}, "INVALID_REQUEST", "/options/checks"),
     ({"challenge": 5}, "INVALID_REQUEST", "/options/challenge"),
     ({"requireTrustedIssuer": "yes"}, "INVALID_REQUEST", "/options/requireTrustedIssuer"),
+    ({"requireSchema": "yes"}, "INVALID_REQUEST", "/options/requireSchema"),
+    ({"requireEndorsements": 1}, "INVALID_REQUEST", "/options/requireEndorsements"),
     ([], "INVALID_REQUEST", "/options"),
 ])
 async def test_bad_options_are_400_naming_the_field(client, signed_credential, options, code, pointer):
@@ -152,9 +154,8 @@ def _presentation(holder, credential, **proof_extra) -> dict:
     return sign_ldp(vp, holder, purpose="authentication", extra=proof_extra)
 
 
-async def test_presentation_with_challenge_and_domain(client, signed_credential):
-    holder = new_key()
-    vp = _presentation(holder, signed_credential, challenge="c-123", domain="jobs.example")
+async def test_presentation_with_challenge_and_domain(client, held_credential, holder_key):
+    vp = _presentation(holder_key, held_credential, challenge="c-123", domain="jobs.example")
     ok = await post(client, "/presentations/verify", {"verifiablePresentation": vp,
                                                       "options": {"challenge": "c-123", "domain": "jobs.example"}})
     body = await ok.json()
@@ -211,13 +212,13 @@ async def test_unsigned_presentation_without_credentials_has_nothing_to_verify(c
     assert any("nothing to verify" in e["detail"] for e in body["errors"])
 
 
-async def test_signed_presentation_without_challenge_warns_of_replay(client, signed_credential):
-    vp = _presentation(new_key(), signed_credential)
+async def test_signed_presentation_without_challenge_warns_of_replay(client, held_credential, holder_key):
+    vp = _presentation(holder_key, held_credential)
     body = await (await post(client, "/presentations/verify", {"verifiablePresentation": vp})).json()
     assert body["verified"] is True, body
     warning = next(w for w in body["warnings"] if w["code"] == "NO_CHALLENGE")
     assert "replay" in warning["detail"] and warning["type"].endswith("NO_CHALLENGE")
-    vp = _presentation(new_key(), signed_credential, challenge="c-9")
+    vp = _presentation(holder_key, held_credential, challenge="c-9")
     body = await (await post(client, "/presentations/verify", {"verifiablePresentation": vp,
                                                                "options": {"challenge": "c-9"}})).json()
     assert body["verified"] is True and not any(w["code"] == "NO_CHALLENGE" for w in body["warnings"])
@@ -245,3 +246,25 @@ async def test_overlong_callback_url_is_refused(make_client, signed_credential):
     resp = await client.post("/verifications", json={"verifiableCredential": signed_credential, "callback_url": url})
     problem = await resp.json()
     assert resp.status == 400 and problem["errors"][0]["pointer"] == "/callback_url" and "limit" in problem["detail"]
+
+
+async def test_require_schema_and_endorsements_options(client):
+    """Issue 11: requireSchema adds the schema check to the required ones; requireEndorsements makes a bad
+    endorsement fail the credential."""
+    issuer, guild = new_key(), new_key()
+    subject_id = "urn:uuid:6a9d8e5c-4b5a-4e8e-9d2f-1f3c8a7b6e50"
+    unsigned = {"@context": [VC2, "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+                "type": ["VerifiableCredential", "EndorsementCredential"], "issuer": guild.did,
+                "validFrom": "2026-01-01T00:00:00Z", "credentialSubject": {"id": subject_id,
+                                                                          "type": ["EndorsementSubject"]}}
+    schema = {"id": "https://schemas.example/none.json", "type": "JsonSchema"}
+    signed = sign_ldp(ob3_credential(issuer.did, endorsement=[unsigned], credentialSchema=schema), issuer)
+    plain = await (await post(client, "/credentials/verify", {"verifiableCredential": signed})).json()
+    assert plain["verified"] is True, plain["errors"]
+    assert {w["code"] for w in plain["warnings"]} >= {"ENDORSEMENT_NOT_VERIFIED", "SCHEMA_NOT_AVAILABLE"}
+    assert plain["credentials"][0]["endorsement"] is True
+    for options, code in (({"requireSchema": True}, "SCHEMA_NOT_AVAILABLE"),
+                          ({"requireEndorsements": True}, "ENDORSEMENT_NOT_VERIFIED")):
+        body = await (await post(client, "/credentials/verify", {"verifiableCredential": signed,
+                                                                 "options": options})).json()
+        assert body["verified"] is False and code in {e["code"] for e in body["errors"]}

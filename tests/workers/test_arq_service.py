@@ -10,7 +10,7 @@ import random
 
 import redis
 
-from tests.core.credentials import ob3_credential
+from tests.core.credentials import issued_to, ob3_credential
 from tests.service.conftest import running, service_settings
 from tests.signing import new_key, sign_ldp
 from tests.service.test_jobs import api_keys
@@ -40,7 +40,8 @@ async def test_checks_run_on_the_worker_and_results_are_shared(worker, queue, mo
 
 async def test_concurrent_equal_work_and_nested_credentials(worker, queue, module_dir):
     key, holder = new_key(), new_key()
-    creds = [sign_ldp(ob3_credential(key.did, id=f"urn:uuid:{i:08d}-0000-4000-8000-000000000000"), key)
+    creds = [sign_ldp(issued_to(ob3_credential(key.did, id=f"urn:uuid:{i:08d}-0000-4000-8000-000000000000"),
+                                holder.did), key)
              for i in range(3)]
     vp = sign_ldp({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"],
                    "holder": holder.did, "verifiableCredential": creds}, holder, purpose="authentication")

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from verifier.checks import issuer_key, issuer_trust, parse, proof, status, validity
+from verifier.checks import holder_binding, issuer_key, issuer_trust, parse, proof, recipient, status, validity
+from verifier.checks import schema  # issue 11
 
 
 def _registry(*modules: ModuleType) -> dict[str, ModuleType]:
@@ -21,10 +22,15 @@ def _registry(*modules: ModuleType) -> dict[str, ModuleType]:
 
 
 #: check id -> module, in report order.
-CHECKS: dict[str, ModuleType] = _registry(parse, proof, issuer_key, validity, status, issuer_trust)
+CHECKS: dict[str, ModuleType] = _registry(parse, proof, issuer_key, validity, status, issuer_trust, schema,
+                                          holder_binding, recipient)
 
 #: checks that are expensive or networked and go through the dispatcher (DESIGN.md "Data flow" step 4).
 DISPATCHED = frozenset({proof.ID, status.ID, issuer_trust.ID})
+
+#: checks that read other credentials' proof results (a presentation's signer): run in place once every
+#: credential's dispatched checks are done.
+AFTER_PROOFS = frozenset({holder_binding.ID, recipient.ID})
 
 
 def describe() -> list[tuple[str, str]]:

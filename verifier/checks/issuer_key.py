@@ -4,7 +4,8 @@ VCDM 2.0 §4.7 "Issuer" and §5.12 "Verification" leave the issuer-to-key bindin
 we require that the ``controller`` of a verified proof's verification method (from the issuer's DID
 or controller document, Data Integrity §4.5, controlled identifiers §2.1) equals the ``issuer`` id
 (string or object ``id``). For presentations the key must be the ``holder``'s when one is stated.
-This is separate from ``proof`` so a caller can see "crypto-valid but wrong signer".
+This is separate from ``proof`` so a caller can see "crypto-valid but wrong signer". Whether a
+presentation's holder is its credentials' subject is the ``holder_binding`` check.
 """
 
 from __future__ import annotations
@@ -37,26 +38,6 @@ def _same(controller: str | None, party: str) -> bool:
     return controller is not None and (controller == party or urldefrag(controller)[0] == party)
 
 
-def _subject_ids(doc: dict) -> set[str]:
-    subject = doc.get("credentialSubject")
-    subjects = subject if isinstance(subject, list) else [subject]
-    return {s["id"] for s in subjects if isinstance(s, dict) and isinstance(s.get("id"), str)}
-
-
-def _holder_remarks(item: CredentialItem, holder: str, ctx: CheckContext) -> tuple[tuple[str, str], ...]:
-    """A presentation's holder who is not the subject of a credential it carries: allowed (VCDM 2.0
-    §4.13 leaves holder binding to the verifier), and said, so the reader can decide."""
-    if item.kind != "presentation":
-        return ()
-    remarks = []
-    for member in ctx.presented.items:
-        ids = _subject_ids(member.document) if member.parent == item.pointer else set()
-        if ids and not any(_same(holder, i) or _same(i, holder) for i in ids):
-            remarks.append((C.PROBLEM_HOLDER_NOT_SUBJECT, f"the holder {holder} is not the subject of the "
-                            f"credential at {member.pointer} ({', '.join(sorted(ids))})"))
-    return tuple(remarks)
-
-
 async def run(item: CredentialItem, ctx: CheckContext) -> CheckResult:
     """Compare each verified proof's key controller with the issuer or holder id."""
     proof_result = ctx.prior.get((item.pointer, C.CHECK_PROOF))
@@ -76,8 +57,7 @@ async def run(item: CredentialItem, ctx: CheckContext) -> CheckResult:
     good = [e for e in resolved if e["outcome"] == Outcome.PASSED.value and _same(e["controller"], party)]
     if good:
         return CheckResult(ID, Outcome.PASSED, f"signed by {good[0]['verificationMethod']}, controlled by the {role} {party}",
-                           evidence={role: party, "controller": good[0]["controller"]},
-                           warnings=_holder_remarks(item, party, ctx), target=item.pointer)
+                           evidence={role: party, "controller": good[0]["controller"]}, target=item.pointer)
     if any(_same(e["controller"], party) for e in resolved):
         return CheckResult(ID, Outcome.INDETERMINATE, f"the {role}'s key signed a proof that did not verify",
                            C.PROBLEM_PROOF_VERIFICATION_ERROR, {role: party}, target=item.pointer)

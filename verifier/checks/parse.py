@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 
 from verifier import constants as C
 from verifier.checks.context import CheckContext
+from verifier.clr import association_problems
+from verifier.endorsement import endorsement_problems
 from verifier.parse import VC_V1, VC_V2, CredentialItem
 from verifier.report import CheckResult, Outcome
 
@@ -191,13 +193,16 @@ def _warnings(item: CredentialItem) -> tuple[tuple[str, str], ...]:
 
 async def run(item: CredentialItem, ctx: CheckContext) -> CheckResult:
     """Report every data-model violation; ``failed`` with MALFORMED_VALUE_ERROR when there is any."""
-    problems = problems_of(item)
+    problems = problems_of(item) + endorsement_problems(item, ctx.presented)  # issue 11
+    warnings = _warnings(item) + tuple(  # issue 11: CLR associations naming missing achievements
+        (C.PROBLEM_CLR_ASSOCIATION_UNRESOLVED, f"{item.pointer}{ptr}: {msg}")
+        for ptr, msg in association_problems(item, ctx.presented))
     if not problems:
         version = item.vc_version or "unknown"
         fmt = "JWT" if item.jwt else "JSON-LD"
         return CheckResult(ID, Outcome.PASSED, f"well-formed VCDM {version} {item.kind} ({fmt})",
-                           warnings=_warnings(item), target=item.pointer)
+                           warnings=warnings, target=item.pointer)
     detail = "; ".join(f"{ptr}: {msg}" for ptr, msg in problems)
     return CheckResult(ID, Outcome.FAILED, detail, C.PROBLEM_MALFORMED_VALUE_ERROR,
                        evidence={"fields": [{"pointer": p, "message": m} for p, m in problems]},
-                       target=item.pointer)
+                       warnings=warnings, target=item.pointer)

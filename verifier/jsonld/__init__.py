@@ -27,7 +27,7 @@ from verifier.jsonld.graph import SignedGraph
 from verifier.jsonld.loader import SAFE_MODE_BASE, document_loader
 from verifier.jsonld.processor import engine
 from verifier.jsonld.rdfc import HASH_ALGORITHMS, RDFC10
-from verifier.jsonld.safe_mode import check_dataset, check_expanded
+from verifier.jsonld.safe_mode import check_expanded
 from verifier.options import ResourceConfig
 
 __all__ = ["expand", "canonicalize", "canonicalize_signed", "key_iri", "SignedGraph", "document_loader", "SAFE_MODE_BASE",
@@ -82,9 +82,8 @@ def canonicalize_signed(document: dict[str, Any], *, resources: ResourceConfig, 
     """
     canon = RDFC10(hash_algorithm, max_work)  # validate arguments before any work
     expanded = expand(document, resources=resources)
-    dataset, graph = engine(resources).to_dataset(expanded)
-    check_dataset(dataset)
-    return canon.canonicalize(dataset), graph
+    quads, graph = engine(resources).to_quads(expanded)  # refuses relative IRIs (safe mode)
+    return canon.canonicalize_quads(quads), graph
 
 
 def key_iri(document: dict[str, Any], key: str, *, resources: ResourceConfig) -> str | None:

@@ -35,16 +35,28 @@ def escape_literal(value: str) -> str:
     return _NEEDS_ESCAPE.sub(_escape_char, value)
 
 
-def _term(component: dict[str, Any]) -> str:
+def literal(value: str, datatype: str = XSD_STRING, language: str | None = None) -> str:
+    """One literal as a canonical N-Quads term: ``"lexical"``, ``"lexical"@lang`` or ``"lexical"^^<datatype>``.
+
+    :param value: the lexical form (escaped here).
+    :param datatype: the datatype IRI; ``rdf:langString`` with ``language`` gives a language-tagged string.
+    """
+    text = f'"{_NEEDS_ESCAPE.sub(_escape_char, value)}"'
+    if datatype == XSD_STRING:
+        return text
+    if datatype == RDF_LANGSTRING:
+        return f"{text}@{language}" if language else text
+    return f"{text}^^<{datatype}>"
+
+
+def term(component: dict[str, Any]) -> str:
+    """One RDF term in pyld's shape (``{"type": "IRI" | "blank node" | "literal", "value", ["datatype"],
+    ["language"]}``) as a canonical N-Quads term (``<iri>``, ``_:label`` or a literal)."""
     if component["type"] == "IRI":
         return f"<{component['value']}>"
     if component["type"] == "blank node":
         return component["value"]
-    text = f'"{escape_literal(component["value"])}"'
-    datatype = component.get("datatype", XSD_STRING)
-    if datatype == RDF_LANGSTRING:
-        return f"{text}@{component['language']}" if component.get("language") else text
-    return text if datatype == XSD_STRING else f"{text}^^<{datatype}>"
+    return literal(component["value"], component.get("datatype", XSD_STRING), component.get("language"))
 
 
 def serialize_quad(quad: dict[str, Any]) -> str:
@@ -54,8 +66,8 @@ def serialize_quad(quad: dict[str, Any]) -> str:
         each ``{"type": "IRI" | "blank node" | "literal", "value", ["datatype"], ["language"]}``.
     :returns: ``"<s> <p> <o> [<g>] .\\n"``.
     """
-    parts = [_term(quad["subject"]), _term(quad["predicate"]), _term(quad["object"])]
+    parts = [term(quad["subject"]), term(quad["predicate"]), term(quad["object"])]
     name = quad.get("name")
     if name is not None and name.get("value") is not None:
-        parts.append(_term(name))
+        parts.append(term(name))
     return " ".join(parts) + " .\n"

@@ -10,21 +10,42 @@ worker processes (DESIGN.md: a process pool inline, one arq worker per core), ne
 
 from __future__ import annotations
 
+import copy
 import secrets
 from functools import lru_cache
 from typing import Any
 
 from cachetools import LRUCache
+from frozendict import frozendict
 from pyld.context_resolver import ContextResolver
 from pyld.identifier_issuer import IdentifierIssuer
-from pyld.jsonld import JsonLdProcessor, _is_absolute_iri
+from pyld.jsonld import JsonLdProcessor
 
 from verifier.errors import InvalidJsonLd
 from verifier.jsonld.context_cache import ProcessedContextCache
 from verifier.jsonld.graph import SignedGraph
 from verifier.jsonld.loader import SAFE_MODE_BASE, OfflineLoader, document_loader, pyld_errors
+from verifier.jsonld.node_map import Unsupported, check_supported, create_node_map
+from verifier.jsonld.pyld_speedups import install as _install_speedups
+from verifier.jsonld.rdfc import Quad
+from verifier.jsonld.to_rdf import node_map_quads
+
+_install_speedups()
 
 RESOLVED_CONTEXTS_MAX = 256
+EXPANDED_IRIS_MAX = 32_768
+
+
+def copy_json(value: Any) -> Any:
+    """A deep copy of JSON-shaped data (dicts, lists, immutable scalars); anything else by ``copy.deepcopy``."""
+    kind = type(value)
+    if kind is dict:
+        return {k: copy_json(v) for k, v in value.items()}
+    if kind is list:
+        return [copy_json(v) for v in value]
+    if kind in (str, int, float, bool) or value is None:
+        return value
+    return copy.deepcopy(value)
 
 
 class SafeProcessor(JsonLdProcessor):
@@ -43,6 +64,49 @@ class SafeProcessor(JsonLdProcessor):
         super().__init__(on_property_dropped=self._dropped if safe else (lambda _prop: None))
         self.memo = memo
         self._objects: list[tuple[Any, dict[str, Any]]] = []
+        self._iris: dict[tuple[str, str, Any, bool], str | None] = {}
+
+    def expand(self, input_, options):
+        """pyld's ``expand`` for a JSON object given in memory (what we always pass): the same steps
+        without ``copy.deepcopy`` of the input (a JSON-shaped copy is made instead; pyld's
+        expansion must not see the caller's objects). Anything else goes to pyld unchanged."""
+        if not isinstance(input_, dict):
+            return super().expand(input_, options)
+        options = {"isFrame": False, "keepFreeFloatingNodes": False, "extractAllScripts": False,
+                   "processingMode": "json-ld-1.1", **options}
+        options.setdefault("base", "")
+        document = copy_json(input_)
+        expanded = self._expand(self._get_initial_context(options), None, document, options, inside_list=False)
+        if isinstance(expanded, dict) and "@graph" in expanded and len(expanded) == 1:
+            expanded = expanded["@graph"]
+        elif expanded is None:
+            expanded = []
+        return JsonLdProcessor.arrayify(expanded)
+
+    def _expand_iri(self, active_ctx, value, base=None, vocab=False, local_ctx=None, defined=None):
+        """pyld's ``_expand_iri`` behind a memo (JSON-LD 1.1 API §5.2 IRI Expansion).
+
+        Outside context processing (no ``local_ctx``) the result depends only on the active context,
+        ``value``, ``base`` and ``vocab``; a frozen active context is named by its ``_uuid`` (see
+        :mod:`.context_cache`), so ``(_uuid, value, base, vocab)`` is a sound key. Only with the
+        processed-context memo on (stock behaviour otherwise); bounded by clearing.
+        """
+        if (local_ctx is not None or self.memo is None or type(value) is not str
+                or not isinstance(active_ctx, frozendict)):
+            return super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
+        key = (active_ctx.get("_uuid"), value, base, vocab)
+        try:
+            return self._iris[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable base
+            return super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
+        result = super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
+        if key[0] is not None:
+            if len(self._iris) >= EXPANDED_IRIS_MAX:
+                self._iris.clear()
+            self._iris[key] = result
+        return result
 
     def _dropped(self, expanded_property: str | None) -> None:
         if expanded_property is not None:
@@ -77,29 +141,28 @@ class SafeProcessor(JsonLdProcessor):
         return self.memo.process(compute, active_ctx, local_ctx, options, override_protected=override_protected,
                                  propagate=propagate, validate_scoped=validate_scoped)
 
-    def to_dataset(self, expanded: list, options: dict[str, Any]) -> tuple[dict[str, list[dict[str, Any]]], SignedGraph]:
-        """Convert expanded JSON-LD to pyld's RDF dataset shape (JSON-LD 1.1 API §8.1 Deserialize
-        JSON-LD to RDF), refusing the silent drops of pyld's ``to_rdf``: relative graph names.
+    def to_quads(self, expanded: list) -> tuple[list[Quad], SignedGraph]:
+        """Convert expanded JSON-LD to RDF quads (JSON-LD 1.1 API §7.2 Node Map Generation, then §8.1
+        Deserialize JSON-LD to RDF by :func:`~verifier.jsonld.to_rdf.node_map_quads`).
 
-        :param expanded: safe-mode expanded JSON-LD (consumed: pyld mutates ``@list`` arrays).
-        :returns: (``{graph name: [triple]}`` with ``"@default"`` for the default graph, the
-            :class:`SignedGraph` the triples were emitted from).
-        :raises InvalidJsonLd: a relative graph name.
+        :param expanded: safe-mode expanded JSON-LD (its top-level node may be given a fresh ``@id``).
+        :returns: (quads of canonical N-Quads terms, the :class:`SignedGraph` they were emitted from).
+        :raises InvalidJsonLd: a relative IRI or graph name (safe mode).
         """
-        options = {"produceGeneralizedRdf": False, "processingMode": "json-ld-1.1", **options}
         issuer = IdentifierIssuer("_:b")
         top_label = _label_top(expanded)
         node_map: dict[str, Any] = {"@default": {}}
-        self._create_node_map(expanded, node_map, "@default", issuer)
-        dataset = {}
-        for graph_name, graph in sorted(node_map.items()):
-            if graph_name != "@default" and not _is_absolute_iri(graph_name):
-                raise InvalidJsonLd(f"relative graph name {graph_name!r} (safe mode)")
-            dataset[graph_name] = self._graph_to_rdf(graph, issuer, options)
+        try:
+            check_supported(expanded)
+        except Unsupported:  # @reverse, @included, @index...: pyld's own algorithm
+            self._create_node_map(expanded, node_map, "@default", issuer)
+        else:
+            create_node_map(expanded, node_map, "@default", issuer)
+        quads = node_map_quads(node_map, issuer)
         top = None
         if top_label is not None:
             top = issuer.get_id(top_label) if top_label.startswith("_:") else top_label
-        return dataset, SignedGraph(node_map, top)
+        return quads, SignedGraph(node_map, top)
 
 
 def _label_top(expanded: list) -> str | None:
@@ -154,11 +217,11 @@ class Engine:
                 active = self.processor.process_context(active, local_ctx, options)
             return self.processor._expand_iri(active, key, vocab=True)
 
-    def to_dataset(self, expanded: list) -> tuple[dict[str, list[dict[str, Any]]], SignedGraph]:
-        """Convert safe-mode expanded JSON-LD to an RDF dataset and its :class:`SignedGraph`
-        (see :meth:`SafeProcessor.to_dataset`)."""
+    def to_quads(self, expanded: list) -> tuple[list[Quad], SignedGraph]:
+        """Convert safe-mode expanded JSON-LD to RDF quads and its :class:`SignedGraph`
+        (see :meth:`SafeProcessor.to_quads`)."""
         with pyld_errors("conversion to RDF"):
-            return self.processor.to_dataset(expanded, self.options())
+            return self.processor.to_quads(expanded)
 
 
 @lru_cache(maxsize=32)

@@ -146,7 +146,10 @@ def _verifications(status: StatusSource | None):
                 metrics = app[K.METRICS]
                 dispatcher = ArqDispatcher(pool, app[_WAITER], queue_name=settings.queue_name,
                                            deadline_s=settings.verify_deadline_s, registry_version=versions.current,
-                                           on_latency=lambda check, s: metrics.job_latency.labels(check).observe(s))
+                                           on_latency=lambda check, s: metrics.job_latency.labels(check).observe(s),
+                                           batch_max=settings.dispatch_batch_max,
+                                           jobs_in_flight=settings.dispatch_jobs_in_flight,
+                                           batch_wait_s=settings.dispatch_batch_wait_s)
                 cache = RedisCache(pool, f"{settings.queue_name}:cache:")
             verifications = Verifications(env=env, dispatcher=dispatcher, cache=cache, versions=versions,
                                           max_ttl_s=settings.cache_max_ttl_s, status_ttl_s=settings.cache_status_ttl_s)

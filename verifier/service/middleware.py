@@ -31,9 +31,11 @@ from trust_registry.errors import RegistryUnavailable
 
 from verifier import constants as C
 from verifier.errors import InputError
+from verifier.i18n import from_accept_language
 from verifier.service import appkeys as K
 from verifier.service.logging import REQUEST_ID, request_id_from
-from verifier.service.problems import STATUS_CODES, FieldProblem, ProblemError, from_error, problem_response
+from verifier.service.problems import (ANSWER_LANGUAGE, STATUS_CODES, FieldProblem, ProblemError, from_error,
+                                       problem_response)
 from workers.dispatcher import QueueUnavailable
 
 log = logging.getLogger("verifier.service")
@@ -62,6 +64,7 @@ async def request_middleware(request: web.Request, handler) -> web.StreamRespons
     rid = request_id_from(request.headers.get("X-Request-Id"))
     request[K.REQUEST_ID] = rid
     token = REQUEST_ID.set(rid)
+    language_token = ANSWER_LANGUAGE.set(from_accept_language(request.headers.get("Accept-Language")))
     started = time.perf_counter()
     try:
         try:
@@ -101,6 +104,7 @@ async def request_middleware(request: web.Request, handler) -> web.StreamRespons
                                "cached": request.get(K.CACHED)})
         return response
     finally:
+        ANSWER_LANGUAGE.reset(language_token)
         REQUEST_ID.reset(token)
 
 

@@ -8,13 +8,19 @@ JSON pointer (RFC 6901) under ``errors``.
 from __future__ import annotations
 
 import json
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
 
 from verifier import constants as C
+from verifier.i18n import DEFAULT_LANGUAGE, problem_message
 from verifier.messages import problem_details
+
+#: The language of this request's answer (``Accept-Language``, set by the request middleware): problem
+#: ``title``s are in it; ``code`` and ``detail`` are not.
+ANSWER_LANGUAGE: ContextVar[str] = ContextVar("ler_answer_language", default=DEFAULT_LANGUAGE)
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -66,6 +72,7 @@ def problem_body(status: int, code: str, detail: str, *, request_id: str | None,
                  errors: list[FieldProblem] | None = None) -> dict[str, Any]:
     """The ProblemDetails object (RFC 9457 §3.1) with our ``code``, ``requestId`` and ``errors``."""
     body = problem_details(code, detail, status=status)
+    body["title"] = problem_message(code, ANSWER_LANGUAGE.get())
     if request_id:
         body["requestId"] = request_id
     if errors:

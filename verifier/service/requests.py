@@ -2,7 +2,8 @@
 
 W3C VCALM "Verify Credential" (``{verifiableCredential, options}``) and "Verify Presentation"
 (``{verifiablePresentation | presentation, options: {challenge, domain}}``). Options we know:
-``checks`` (the checks that must pass), ``challenge``, ``domain``, and our ``requireTrustedIssuer``;
+``checks`` (the checks that must pass), ``challenge``, ``domain``, and our ``requireTrustedIssuer``,
+``holderBinding`` (``required`` | ``warn`` | ``off``) and ``recipient`` (``{type, value}``);
 any other is refused with ``UNKNOWN_OPTION_PROVIDED``. Every refusal names the field by JSON pointer.
 """
 
@@ -17,13 +18,18 @@ from aiohttp.http_exceptions import ContentEncodingError, HttpProcessingError
 from verifier import constants as C
 from verifier.errors import InputError
 from verifier.jsontext import loads_limited
-from verifier.options import VerifyOptions
+from verifier.options import HOLDER_BINDING_MODES, RECIPIENT_TYPES, Recipient, VerifyOptions
 from verifier.service.problems import FieldProblem, ProblemError
 from workers.verification import VerifyRequest, now_utc
 from verifier.settings import Settings
 
 _COMPACT_JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
 KNOWN_OPTIONS = ("checks", "challenge", "domain", "requireTrustedIssuer")
+#: issue 11: boolean options -> :class:`VerifyOptions` field.
+FLAG_OPTIONS = {"requireSchema": "require_schema", "requireEndorsements": "require_endorsements"}
+KNOWN_OPTIONS = KNOWN_OPTIONS + tuple(FLAG_OPTIONS)
+#: issue 11, presentations: the holder-binding policy and the expected recipient.
+KNOWN_OPTIONS = KNOWN_OPTIONS + ("holderBinding", "recipient")
 _WRAPPER_BYTES = 64 * 1024  # room for the request wrapper and options around the document
 
 
@@ -166,9 +172,44 @@ def _options(raw: Any, settings: Settings, kind: str) -> VerifyOptions:
             errors.append(FieldProblem("/options/requireTrustedIssuer", "requireTrustedIssuer must be true or false"))
         else:
             changes["require_trusted_issuer"] = trusted
+    for name, attribute in FLAG_OPTIONS.items():
+        flag = raw.get(name)
+        if flag is not None and not isinstance(flag, bool):
+            errors.append(FieldProblem(f"/options/{name}", f"{name} must be true or false"))
+        elif flag is not None:
+            changes[attribute] = flag
+    _presentation_options(raw, changes, errors)
     if errors:
         raise ProblemError(400, errors[0].detail, errors=errors)
     return base.replace(**changes)
+
+
+def _presentation_options(raw: dict[str, Any], changes: dict[str, Any], errors: list[FieldProblem]) -> None:
+    """``holderBinding`` and ``recipient`` (issue 11); each refusal names its field."""
+    mode = raw.get("holderBinding")
+    if mode is not None:
+        if mode not in HOLDER_BINDING_MODES:
+            errors.append(FieldProblem("/options/holderBinding",
+                                       f"holderBinding must be one of {', '.join(HOLDER_BINDING_MODES)}"))
+        else:
+            changes["holder_binding"] = mode
+            if mode != "required" and C.CHECK_HOLDER_BINDING in (changes.get("checks") or ()):
+                errors.append(FieldProblem("/options/checks", f"checks lists holder_binding, but holderBinding is "
+                                           f"{mode!r}: require it (holderBinding: required) or leave it out"))
+    recipient = raw.get("recipient")
+    if recipient is None:
+        return
+    if not isinstance(recipient, dict) or set(recipient) - {"type", "value"}:
+        errors.append(FieldProblem("/options/recipient", "recipient must be an object {type, value}"))
+        return
+    kind, value = recipient.get("type"), recipient.get("value")
+    if kind not in RECIPIENT_TYPES:
+        errors.append(FieldProblem("/options/recipient/type", f"recipient.type must be one of {', '.join(RECIPIENT_TYPES)}"))
+    if not (isinstance(value, str) and 0 < len(value.strip()) and len(value) <= 1024):
+        errors.append(FieldProblem("/options/recipient/value", "recipient.value must be a non-empty string of at most "
+                                   "1024 characters"))
+    if kind in RECIPIENT_TYPES and isinstance(value, str) and 0 < len(value.strip()) and len(value) <= 1024:
+        changes["recipient"] = Recipient(kind, value.strip())
 
 
 def _escape(name: str) -> str:

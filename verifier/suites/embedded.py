@@ -128,6 +128,8 @@ def verify_embedded_proof(document: dict[str, Any], proof: dict[str, Any], previ
     :raises InvalidJsonLd: safe-mode expansion refused the document.
     :raises SignedMeaningMismatch: an RDF-canonicalised document whose JSON reading is not what is signed.
     """
+    if suite.transform == "rdfc-sd":  # never read as a plain rdfc proof: verifier.suites.ecdsa_sd
+        raise InvalidProof(f"{suite.name} proofs are verified by verifier.suites.ecdsa_sd.verify_derived_proof")
     key_type = _key_type(public_jwk)
     if not any(key_type.startswith(k) for k in suite.key_types):
         raise InvalidProof(f"{suite.name} cannot use a {key_type} key")

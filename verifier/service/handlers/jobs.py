@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from aiohttp import web
 
 from verifier.errors import FetchError, InputError
+from verifier.i18n import LANGUAGES, from_accept_language, normalise
 from verifier.service import appkeys as K
 from workers.jobs import check_callback_url
 from verifier.service.problems import FieldProblem, ProblemError
@@ -24,8 +26,19 @@ def _json_type(value) -> str:
             float: "a number", type(None): "null"}.get(type(value), type(value).__name__)
 
 
+def _job_language(value, request: web.Request) -> str:
+    """A job's language: its ``lang`` member (``en``, ``es``, or a tag such as ``es-MX``), else the
+    request's ``Accept-Language``; its results' texts are in it, codes are not."""
+    if value is None:
+        return from_accept_language(request.headers.get("Accept-Language"))
+    if not isinstance(value, str) or normalise(value) is None:
+        raise ProblemError(400, f"lang must be one of {', '.join(LANGUAGES)} (a language tag)",
+                           errors=[FieldProblem("/lang", "unsupported language")])
+    return normalise(value)
+
+
 async def create_job(request: web.Request) -> web.Response:
-    """Accept one item (a verify body) or ``{"items": [...], "callback_url"?}``; 202 with ``Location``.
+    """Accept one item (a verify body) or ``{"items": [...], "callback_url"?, "lang"?}``; 202 with ``Location``.
 
     Only a malformed envelope (not an object, ``items`` not a non-empty list, too many items, a bad
     ``callback_url``) fails the whole request with 400. An item that cannot be read (not an object, no
@@ -38,13 +51,14 @@ async def create_job(request: web.Request) -> web.Response:
     if not isinstance(body, dict):
         raise ProblemError(400, "the request body must be a JSON object", errors=[FieldProblem("", "not an object")])
     callback = body.get("callback_url")
+    lang = _job_language(body.get("lang"), request)
     if "items" in body:
         items, prefix = body["items"], "/items/"
         if not isinstance(items, list) or not items:
             raise ProblemError(400, "items must be a non-empty list", errors=[FieldProblem("/items", "not a list")])
-        extra = [k for k in body if k not in ("items", "callback_url")]
+        extra = [k for k in body if k not in ("items", "callback_url", "lang")]
     else:
-        items, prefix = [{k: v for k, v in body.items() if k != "callback_url"}], "/"
+        items, prefix = [{k: v for k, v in body.items() if k not in ("callback_url", "lang")}], "/"
         extra = []
     if extra:
         raise ProblemError(400, f"unknown member {extra[0]!r}", errors=[FieldProblem(f"/{extra[0]}", "unknown")])
@@ -66,7 +80,8 @@ async def create_job(request: web.Request) -> web.Response:
     for index, item in enumerate(items):
         where = prefix + str(index) if prefix == "/items/" else ""
         try:
-            requests.append(verify_request(item, kind=item_kind(item), settings=settings))
+            requests.append(dataclasses.replace(verify_request(item, kind=item_kind(item), settings=settings),
+                                                lang=lang))
         except ProblemError as err:
             if not where:  # a single item is the whole request: 400
                 raise _prefixed(err, where) from None

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from aiohttp import web
 
 from verifier import constants as C
 from verifier.errors import InputError
+from verifier.i18n import from_accept_language
 from verifier.service import appkeys as K
 from verifier.service.problems import FieldProblem, ProblemError
 from verifier.service.requests import read_json, verify_request
@@ -27,6 +29,8 @@ async def _verify(request: web.Request, kind: str) -> web.Response:
     request[K.API_KEY] = await request.config_dict[K.AUTH].require(request, "verify")
     settings = request.config_dict[K.SETTINGS]
     req = verify_request(await read_json(request, settings), kind=kind, settings=settings)
+    lang = from_accept_language(request.headers.get("Accept-Language"))
+    req = dataclasses.replace(req, lang=lang)
     member = "/" + ("verifiableCredential" if kind == "credential" else
                     "presentation" if req.unsigned else "verifiablePresentation")
     if len(req.presented_bytes) > settings.max_body_bytes:
@@ -45,7 +49,8 @@ async def _verify(request: web.Request, kind: str) -> web.Response:
     request[K.CACHED] = answer.cached
     status = 422 if not answer.verified and wants_status_codes(request) else 200
     return web.Response(status=status, text=json.dumps(answer.body, ensure_ascii=False),
-                        content_type="application/json")
+                        content_type="application/json",
+                        headers={"Content-Language": lang, "Vary": "Accept-Language"})
 
 
 async def verify_credential(request: web.Request) -> web.Response:

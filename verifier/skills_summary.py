@@ -1,0 +1,437 @@
+"""The skills summary of a report: what was achieved, by whom it was issued, and the skills it aligns to.
+
+Normalised across Open Badges 3.0 (``AchievementCredential``/``OpenBadgeCredential``, OB 3.0 §B.1
+``AchievementSubject``, ``Achievement``, ``Result``, ``ResultDescription``, ``Alignment``,
+``Evidence``), CLR 2.0 (``ClrCredential``: the CLR itself and each nested credential, CLR 2.0 §B.1)
+and Open Badges 2.0 (``Assertion`` with its ``BadgeClass`` and issuer ``Profile``, OB 2.0 §"Data
+Model"). Nothing is fetched: a hosted OB 2.0 BadgeClass given only by URL is shown by its URL.
+
+The summary shows what a credential *says*. Each entry's ``basis`` is ``signed`` only when that
+credential's proof verified and was made by its issuer's key (``proof`` and ``issuer_key`` passed);
+otherwise ``unverified``: the details are unverified claims. The properties the checks read (issuer,
+dates, subject) are the ones the signed-meaning gate compared with what the proof signs
+(:mod:`verifier.signed_meaning`); the descriptive ones (name, description, alignment...) are read in
+their plain spelling from the same signed object.
+
+This module is language-neutral: a text that the credential offers in several languages is kept with
+all its tags (``languages``) and the caller's language is picked by :func:`verifier.i18n.localize`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from verifier.alignment import recognise
+from verifier.langtext import context_language, read_text
+
+#: OB 3.0 and CLR 2.0 credential types.
+_OB3_TYPES = {"OpenBadgeCredential", "AchievementCredential"}
+_CLR_TYPES = {"ClrCredential"}
+_IMAGE_DATA = ("data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp")
+MAX_ENTRIES = 200  # a summary shows at most this many achievements/results/evidence/alignments per list
+
+
+def _types(value: Any) -> list[str]:
+    return [t for t in (value if isinstance(value, list) else [value]) if isinstance(t, str)]
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return (value if isinstance(value, list) else [value])[:MAX_ENTRIES]
+
+
+def _link(value: Any, *, image: bool = False) -> str | None:
+    """A URL safe to show as a link (http/https; for images also data: PNG/JPEG/GIF/WebP), else None."""
+    if not isinstance(value, str):
+        return None
+    lowered = value[:32].lower()
+    if lowered.startswith(("https://", "http://")):
+        return value
+    if image and lowered.startswith(_IMAGE_DATA):
+        return value
+    return None
+
+
+def _scalar(value: Any) -> Any:
+    return value if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
+
+
+class _Reader:
+    """Copies text fields into an output object, keeping language-tagged variants under ``languages``."""
+
+    def __init__(self, default_language: str | None):
+        self.default_language = default_language
+
+    def texts(self, out: dict[str, Any], source: dict[str, Any], names: Iterable[str | tuple[str, str]]) -> None:
+        for spec in names:
+            src, dst = (spec, spec) if isinstance(spec, str) else spec
+            text, variants = read_text(source.get(src), self.default_language)
+            if text is not None:
+                out[dst] = text
+            if variants:
+                out.setdefault("languages", {})[dst] = variants
+
+    def scalars(self, out: dict[str, Any], source: dict[str, Any], names: Iterable[str]) -> None:
+        for name in names:
+            value = _scalar(source.get(name))
+            if value is not None:
+                out[name] = value
+
+
+def _image(value: Any, reader: _Reader) -> dict[str, Any] | None:
+    if isinstance(value, str):
+        return {"id": value, **({"url": _link(value, image=True)} if _link(value, image=True) else {})}
+    if isinstance(value, dict) and isinstance(value.get("id"), str):
+        out = _image(value["id"], reader) or {}
+        reader.texts(out, value, ["caption"])
+        return out
+    return None
+
+
+def _alignment(value: Any, reader: _Reader) -> dict[str, Any] | None:
+    if isinstance(value, str):  # OB 2.0 allows an IRI; kept, never dropped
+        value = {"targetUrl": value}
+    if not isinstance(value, dict):
+        return None
+    out: dict[str, Any] = {}
+    reader.texts(out, value, ["targetName", "targetDescription", "targetFramework"])
+    reader.scalars(out, value, ["targetCode", "targetType"])
+    if isinstance(value.get("targetUrl"), str):
+        out["targetUrl"] = value["targetUrl"]
+        if _link(value["targetUrl"]):
+            out["url"] = value["targetUrl"]
+    out.update({k: v for k, v in recognise(value).items() if v is not None})
+    return out
+
+
+def _criteria(value: Any, reader: _Reader) -> dict[str, Any] | None:
+    if isinstance(value, str):  # OB 2.0: a URL
+        return {"id": value, **({"url": value} if _link(value) else {})}
+    if not isinstance(value, dict):
+        return None
+    out: dict[str, Any] = {}
+    if isinstance(value.get("id"), str):
+        out["id"] = value["id"]
+        if _link(value["id"]):
+            out["url"] = value["id"]
+    reader.texts(out, value, ["narrative"])
+    return out or None
+
+
+def _result_description(value: Any, reader: _Reader) -> dict[str, Any] | None:
+    if not isinstance(value, dict):
+        return None
+    out: dict[str, Any] = {}
+    reader.scalars(out, value, ["id", "resultType", "valueMin", "valueMax", "requiredValue", "requiredLevel"])
+    reader.texts(out, value, ["name"])
+    if isinstance(value.get("allowedValue"), list):
+        out["allowedValue"] = [v for v in value["allowedValue"][:MAX_ENTRIES] if isinstance(v, str)]
+    levels = []
+    for level in _as_list(value.get("rubricCriterionLevel")):
+        if isinstance(level, dict):
+            entry: dict[str, Any] = {}
+            reader.scalars(entry, level, ["id", "level", "points"])
+            reader.texts(entry, level, ["name", "description"])
+            levels.append(entry)
+    if levels:
+        out["rubricCriterionLevel"] = levels
+    aligned = [a for a in (_alignment(x, reader) for x in _as_list(value.get("alignment"))) if a]
+    if aligned:
+        out["alignments"] = aligned
+    return out or None
+
+
+def _achievement(value: Any, reader: _Reader) -> dict[str, Any] | None:
+    """OB 3.0 / CLR 2.0 ``Achievement`` or OB 2.0 ``BadgeClass`` (a URL-only BadgeClass is ``{"id"}``)."""
+    if isinstance(value, str):
+        return {"id": value}
+    if not isinstance(value, dict):
+        return None
+    out: dict[str, Any] = {}
+    reader.scalars(out, value, ["id", "achievementType", "humanCode", "creditsAvailable", "version", "inLanguage",
+                                "level"])
+    reader.texts(out, value, ["name", "description", "fieldOfStudy", "specialization"])
+    criteria = _criteria(value.get("criteria"), reader)
+    if criteria:
+        out["criteria"] = criteria
+    image = _image(value.get("image"), reader)
+    if image:
+        out["image"] = image
+    tags = [t for t in _as_list(value.get("tag") if "tag" in value else value.get("tags")) if isinstance(t, str)]
+    if tags:
+        out["tags"] = tags
+    descriptions = [d for d in (_result_description(x, reader) for x in _as_list(value.get("resultDescription"))) if d]
+    if descriptions:
+        out["resultDescriptions"] = descriptions
+    aligned = [a for a in (_alignment(x, reader) for x in _as_list(value.get("alignment"))) if a]
+    if aligned:
+        out["alignments"] = aligned
+    return out or None
+
+
+def _results(subject: dict[str, Any], achievement: dict[str, Any] | None, reader: _Reader) -> list[dict[str, Any]]:
+    """OB 3.0 ``Result``s with the ``ResultDescription`` each names (by ``resultDescription`` id)."""
+    described = {d.get("id"): d for d in (achievement or {}).get("resultDescriptions", []) if d.get("id")}
+    out = []
+    for value in _as_list(subject.get("result")):
+        if not isinstance(value, dict):
+            continue
+        entry: dict[str, Any] = {}
+        reader.scalars(entry, value, ["resultDescription", "value", "status", "achievedLevel"])
+        description = described.get(value.get("resultDescription"))
+        if description:
+            entry["description"] = {k: v for k, v in description.items() if k != "rubricCriterionLevel"}
+            level = next((lv for lv in description.get("rubricCriterionLevel", [])
+                          if lv.get("id") == value.get("achievedLevel")), None)
+            if level:
+                entry["achievedLevelDetail"] = level
+        aligned = [a for a in (_alignment(x, reader) for x in _as_list(value.get("alignment"))) if a]
+        if aligned:
+            entry["alignments"] = aligned
+        if entry:
+            out.append(entry)
+    return out
+
+
+def _evidence(value: Any, reader: _Reader) -> list[dict[str, Any]]:
+    out = []
+    for entry in _as_list(value):
+        if isinstance(entry, str):
+            entry = {"id": entry}
+        if not isinstance(entry, dict):
+            continue
+        item: dict[str, Any] = {}
+        if isinstance(entry.get("id"), str):
+            item["id"] = entry["id"]
+            if _link(entry["id"]):
+                item["url"] = entry["id"]
+        reader.texts(item, entry, ["name", "description", "narrative", "genre", "audience"])
+        if item:
+            out.append(item)
+    return out
+
+
+def _issuer(value: Any, reader: _Reader) -> dict[str, Any]:
+    """The credential's own (self-asserted) issuer data; OB 3.0 ``Profile``, OB 2.0 issuer ``Profile``."""
+    if isinstance(value, str):
+        return {"id": value}
+    if not isinstance(value, dict):
+        return {}
+    out: dict[str, Any] = {}
+    if isinstance(value.get("id"), str):
+        out["id"] = value["id"]
+    reader.texts(out, value, [("name", "selfAssertedName"), ("description", "selfAssertedDescription")])
+    if _link(value.get("url")):
+        out["selfAssertedUrl"] = value["url"]
+    image = _image(value.get("image"), reader)
+    if image and image.get("url"):
+        out["selfAssertedLogo"] = image["url"]
+    return out
+
+
+def with_registry(issuer: dict[str, Any], registry_issuer: dict[str, Any] | None) -> dict[str, Any]:
+    """Put the trust registry's display name and logo first (issue 4): ``name``/``logo`` with ``nameSource``.
+
+    :param issuer: from the credential (``selfAssertedName``...).
+    :param registry_issuer: the ``issuer_trust`` evidence's ``issuer`` (registry display data), or None.
+    """
+    out = dict(issuer)
+    registry_issuer = registry_issuer or {}
+    if isinstance(registry_issuer.get("name"), str):
+        out["name"], out["nameSource"] = registry_issuer["name"], "registry"
+        if isinstance(registry_issuer.get("logo_url"), str):
+            out["logo"] = registry_issuer["logo_url"]
+        if isinstance(registry_issuer.get("homepage"), str):
+            out["url"] = registry_issuer["homepage"]
+    elif "selfAssertedName" in out:
+        out["name"], out["nameSource"] = out["selfAssertedName"], "credential"
+        if "languages" in out and "selfAssertedName" in out["languages"]:
+            out["languages"]["name"] = out["languages"]["selfAssertedName"]
+    return out
+
+
+def _kind(types: list[str], document: dict[str, Any]) -> str:
+    if _CLR_TYPES & set(types):
+        return "clr"
+    if _OB3_TYPES & set(types):
+        return "ob3"
+    if "Assertion" in types or "badge" in document:
+        return "ob2"
+    return "vc"
+
+
+def summarize_credential(document: dict[str, Any], *, pointer: str = "", basis: str = "unverified",
+                         registry_issuer: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One credential's summary entry (language-neutral; see the module docstring).
+
+    :param document: the credential as JSON (OB 3.0, CLR 2.0, OB 2.0 Assertion or any VC).
+    :param pointer: its JSON pointer in the presented document ("" = top level).
+    :param basis: ``signed`` or ``unverified`` (the caller decides from the proof outcome).
+    :param registry_issuer: registry display data of the issuer, when the registry lists it.
+    :returns: ``{credential, kind, basis, id?, types, name?, description?, issuer, validFrom?, validUntil?,
+        awardedDate?, achievements: [...], results: [...], creditsEarned?, evidence: [...], languages?}``.
+        Never raises for odd shapes: what cannot be read is left out.
+    """
+    reader = _Reader(context_language(document))
+    types = _types(document.get("type"))
+    kind = _kind(types, document)
+    entry: dict[str, Any] = {"credential": pointer, "kind": kind, "basis": basis, "types": types}
+    if isinstance(document.get("id"), str):
+        entry["id"] = document["id"]
+    reader.texts(entry, document, ["name", "description"])
+    subjects = [s for s in _as_list(document.get("credentialSubject")) if isinstance(s, dict)]
+    if kind == "ob2":
+        badge = document.get("badge")
+        issuer_value = badge.get("issuer") if isinstance(badge, dict) else None
+        achievements = [a for a in [_achievement(badge, reader)] if a]
+        entry["validFrom"] = _scalar(document.get("issuedOn"))
+        entry["validUntil"] = _scalar(document.get("expires"))
+        subject_like = [document]
+    else:
+        issuer_value = document.get("issuer")
+        achievements = []
+        for subject in subjects:
+            achievements += [a for a in (_achievement(x, reader) for x in _as_list(subject.get("achievement"))) if a]
+        entry["validFrom"] = _scalar(document.get("validFrom") or document.get("issuanceDate"))
+        entry["validUntil"] = _scalar(document.get("validUntil") or document.get("expirationDate"))
+        subject_like = subjects
+    entry = {k: v for k, v in entry.items() if v is not None}
+    reader.scalars(entry, document, ["awardedDate"])
+    entry["issuer"] = with_registry(_issuer(issuer_value, reader), registry_issuer)
+    image = _image(document.get("image"), reader)
+    if image:
+        entry["image"] = image
+    entry["achievements"] = achievements[:MAX_ENTRIES]
+    results, credits = [], None
+    for subject in subject_like:
+        results += _results(subject, achievements[0] if len(achievements) == 1 else None, reader)
+        credits = credits if credits is not None else _scalar(subject.get("creditsEarned"))
+        for name in ("term", "activityStartDate", "activityEndDate", "licenseNumber", "role"):
+            if _scalar(subject.get(name)) is not None:
+                entry[name] = subject[name]
+    entry["results"] = results[:MAX_ENTRIES]
+    if credits is not None:
+        entry["creditsEarned"] = credits
+    entry["evidence"] = _evidence(document.get("evidence"), reader)
+    narrative, variants = read_text(document.get("narrative"), reader.default_language)  # OB 2.0 Assertion
+    if narrative:
+        entry["narrative"] = narrative
+        if variants:
+            entry.setdefault("languages", {})["narrative"] = variants
+    return entry
+
+
+def skills(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every alignment of every entry (achievement, result description, result), each once, with the
+    ``credential`` pointer and ``achievement`` id it came from: the list a marketplace searches and matches on."""
+    out, seen = [], set()
+    for entry in entries:
+        for achievement in entry.get("achievements", []):
+            groups = [achievement.get("alignments", [])]
+            groups += [d.get("alignments", []) for d in achievement.get("resultDescriptions", [])]
+            groups += [r.get("alignments", []) for r in entry.get("results", [])]
+            for alignment in (a for group in groups for a in group):
+                key = (alignment.get("framework"), alignment.get("code"), alignment.get("targetUrl"),
+                       alignment.get("targetName"), alignment.get("targetCode"))
+                if key in seen:
+                    continue
+                seen.add(key)
+                out.append({**alignment, "credential": entry["credential"],
+                            **({"achievement": achievement["id"]} if "id" in achievement else {})})
+    return out[:MAX_ENTRIES]
+
+
+_VALUE_KEYS = frozenset({"@value", "@language", "@direction"})
+
+
+def plain_reading(document: Any) -> bool:
+    """True when ``document`` is written so that its plain JSON reading is its JSON-LD meaning.
+
+    An RDF-canonicalised proof signs meaning, not key names (Data Integrity §4.4). The signed-meaning gate
+    (:mod:`verifier.signed_meaning`) compares the properties the checks read; the summary's descriptive
+    properties (name, description, criteria, alignment...) it does not. They read as signed when the
+    document uses only the published (pinned, ``@protected``) contexts by URL, no inline context (which
+    can alias a property, so the plain reading misses or misplaces it), no keyword other than ``@context``
+    (nested ones only restating top-level context URLs) and value-object keys, and no compact or absolute
+    IRI as a key.
+    """
+    return _plain(document, None)
+
+
+def _plain(document: Any, top_contexts: frozenset[str] | None) -> bool:
+    """:param top_contexts: the top-level context URLs (None at the top): a nested ``@context`` (an
+        embedded credential's, e.g. an OB 3.0 endorsement) may only restate some of them."""
+    if isinstance(document, list):
+        return all(_plain(v, top_contexts) for v in document)
+    if not isinstance(document, dict):
+        return True
+    if top_contexts is None:
+        contexts = document.get("@context", [])
+        contexts = contexts if isinstance(contexts, list) else [contexts]
+        if not all(isinstance(c, str) for c in contexts):
+            return False
+        top_contexts = frozenset(contexts)
+    elif "@context" in document:
+        nested = document["@context"]
+        if not all(isinstance(c, str) and c in top_contexts for c in (nested if isinstance(nested, list) else [nested])):
+            return False
+    for key, value in document.items():
+        if key == "@context":
+            continue
+        if key.startswith("@"):
+            if key not in _VALUE_KEYS or not set(document) <= _VALUE_KEYS:
+                return False
+            continue
+        if ":" in key or "/" in key or "#" in key:
+            return False
+        if not _plain(value, top_contexts):
+            return False
+    return True
+
+
+def _bytes_signed(item: Any, proof_result: Any) -> bool:
+    """A JWT or JSON-canonicalised proofs (``*-jcs-*``) sign the JSON bytes themselves: any reading is signed."""
+    if getattr(item, "jwt", None) is not None:
+        return True
+    proofs = (proof_result.evidence.get("proofs") if proof_result is not None else None) or []
+    return bool(proofs) and all("-jcs-" in str(p.get("suite", "")) for p in proofs if isinstance(p, dict))
+
+
+def report_summary(items: Iterable[Any], results: Iterable[Any], trust: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The report's ``summary``: one entry per credential (a presentation's and a CLR's nested ones included;
+    endorsements are reported among the results, not here).
+
+    :param items: the :class:`~verifier.parse.CredentialItem` s, in plan order.
+    :param results: every :class:`~verifier.report.CheckResult`.
+    :param trust: ``issuer_trust`` evidence by credential pointer.
+    :returns: ``{"basis": "signed" | "partly_signed" | "unverified", "credentials": [...], "skills": [...]}``;
+        an entry is ``signed`` only when its ``proof`` and ``issuer_key`` checks passed and what the summary
+        reads is what was signed (bytes-signed, or :func:`plain_reading`); otherwise ``basisReason`` says
+        why not: ``proof_not_verified``, ``not_signed_by_issuer`` or ``reading_not_confirmed``.
+    """
+    by_target: dict[tuple[str, str], Any] = {}
+    for r in results:
+        by_target[(r.target, r.check)] = r
+    entries = []
+    for item in items:
+        if item.kind != "credential" or not isinstance(item.document, dict) or getattr(item, "endorsement", False):
+            continue  # an endorsement (issue 11) is a third party's statement, not one of the learner's records
+        proof, issuer_key = by_target.get((item.pointer, "proof")), by_target.get((item.pointer, "issuer_key"))
+        if proof is None or proof.outcome.value != "passed":
+            reason = "proof_not_verified"
+        elif issuer_key is None or issuer_key.outcome.value != "passed":
+            reason = "not_signed_by_issuer"
+        elif not _bytes_signed(item, proof) and not plain_reading(item.document):
+            reason = "reading_not_confirmed"
+        else:
+            reason = None
+        registry_issuer = (trust.get(item.pointer) or {}).get("issuer")
+        entry = summarize_credential(item.document, pointer=item.pointer, basis="unverified" if reason else "signed",
+                                     registry_issuer=registry_issuer)
+        if reason:
+            entry["basisReason"] = reason
+        entries.append(entry)
+    bases = {e["basis"] for e in entries}
+    basis = "signed" if bases == {"signed"} else "unverified" if bases <= {"unverified"} else "partly_signed"
+    return {"basis": basis, "credentials": entries, "skills": skills(entries)}
