@@ -29,7 +29,7 @@ def rich_credential(issuer: str, **changes) -> dict:
     subject["achievement"].update({
         "achievementType": "Certificate",
         "alignment": [
-            {"type": ["Alignment"], "targetName": "Weld metal joints", "targetType": "ceasn:Competency",
+            {"type": ["Alignment"], "targetName": "Weld metal joints",
              "targetFramework": "ESCO", "targetUrl": "http://data.europa.eu/esco/skill/5d3d6a4b-weld",
              "targetCode": "weld-joints"},
             {"type": ["Alignment"], "targetName": "Welders, Cutters, Solderers, and Brazers",

@@ -23,8 +23,8 @@ from verifier.service import share_text as T
 
 STATE_TEXT = {"en": {"verified": "Verified", "not_verified": "Not verified", "could_not_check": "Could not check",
                      "expired": "Expired, but authentic"},
-              "es": {"verified": "Verificado", "not_verified": "No verificado", "could_not_check": "No se pudo comprobar",
-                     "expired": "Caducado, pero auténtico"}}
+              "es": {"verified": "Verificada", "not_verified": "No verificada", "could_not_check": "No se pudo comprobar",
+                     "expired": "Caducada, pero auténtica"}}
 
 
 @pytest.fixture(scope="module")
@@ -61,12 +61,14 @@ async def test_a_share_reads_in_four_states_and_two_languages(tmp_path, credenti
                 assert view["state"] == state and view["stateLabel"] == STATE_TEXT[lang][state]
                 assert view["headline"] and view["checkedAtText"]
             if state == "verified":
-                assert view["headline"].startswith("Válido: emitido por Example Community College")
-                assert [a["framework"] for a in view["alignments"]] == ["ESCO", "O*NET-SOC"]
+                assert view["headline"].startswith("Válida: emitida por Example Community College")
+                assert [a["name"] for a in view["alignments"]] == ["Weld metal joints", "Welders, Cutters, Solderers, and Brazers"]
+                assert "ESCO" in view["alignments"][0]["framework"] and "O*NET-SOC" in view["alignments"][1]["framework"]
             if state == "could_not_check":
-                assert "lista de revocación" in view["headline"]
+                assert view["headline"].startswith("No se pudo comprobar")
             if state == "not_verified":
-                assert "firma no coincide" in view["headline"]
+                assert view["headline"].startswith("No válida") and "Brain Surgery" not in str(view)
+                assert view["detailsHidden"] is True and "achievement" not in view
 
 
 async def test_query_lang_wins_over_accept_language(client, credentials):
@@ -105,7 +107,7 @@ async def test_revocation_turns_the_page_to_not_verified_within_the_list_lifetim
             made = await share(client, credential)
             assert made["state"] == "verified"
             first = await (await client.get(f"/v/{made['id']}.json")).json()
-            assert first["state"] == "verified" and "not revoked" in first["headline"]
+            assert first["state"] == "verified" and "not revoked" in first["headline"], first["headline"]
             server.json("/status/1", sign_list(bitstring_list(url, key.did, bitstring([42]), ttl_ms=1000), key))
             started = asyncio.get_running_loop().time()
             while True:  # the list says ttl 1 s: the page must turn within it (plus a little slack)
@@ -114,7 +116,7 @@ async def test_revocation_turns_the_page_to_not_verified_within_the_list_lifetim
                     break
                 assert asyncio.get_running_loop().time() - started < 3.0, "revocation not shown within the list's ttl"
                 await asyncio.sleep(0.2)
-            assert view["state"] == "not_verified" and view["headline"] == "Not valid: the issuer revoked this credential."
+            assert view["state"] == "not_verified" and "revoked" in view["headline"], view["headline"]
             page = await (await client.get(f"/v/{made['id']}")).text()
             assert '<span class="state-text">Not verified</span>' in page
     finally:
@@ -234,6 +236,5 @@ def test_every_page_text_has_english_and_spanish():
     assert missing == []
     for state in T.STATES:
         assert f"state.{state}" in T.TEXT
-    for check in ("parse", "proof", "issuer_key", "validity", "status", "issuer_trust"):
-        for outcome in ("passed", "failed", "indeterminate", "not_applicable"):
-            assert f"check.{check}.{outcome}" in T.TEXT
+    for outcome in ("passed", "failed", "indeterminate", "not_applicable"):
+        assert f"outcome.{outcome}" in T.TEXT

@@ -11,9 +11,10 @@ Fail-closed rules:
   ``expired`` only when every failure is the validity period having ended (``EXPIRED``) and nothing is
   undecided;
 * links are shown only for ``http``/``https`` URLs (never ``javascript:`` or ``data:``);
-* the credential's own wording (achievement, description, alignments...) is shown only when every
-  ``@context`` in it is a URL of a pinned context: an inline context could make the JSON say something
-  other than what the proof signs (DESIGN.md "Security rules"), so such a credential shows its verdict only;
+* the credential's own wording (achievement, description, alignments...) comes from the report's
+  ``summary`` and is shown only when that summary says it reads what the issuer signed (``basis:
+  signed``): a changed credential, or one whose JSON could say something other than what its proof
+  signs (an inline context, DESIGN.md "Security rules"), shows its verdict only;
 * learner data (name, results, evidence) only when the share opted in; the learner's id never.
 """
 
@@ -23,6 +24,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from verifier import constants as C
+from verifier.i18n import check_title
+from verifier.i18n.headline import headline as report_headline
 from verifier.service import share_text as T
 
 #: Learner-facing fields a share may opt in to (``show``); the default shows none of them.
@@ -83,96 +86,71 @@ def pick_text(value: Any, lang: str) -> str | None:
     return None
 
 
-def inline_context(node: Any) -> bool:
-    """True when any ``@context`` in ``node`` (at any depth) holds something other than URL strings."""
-    if isinstance(node, list):
-        return any(inline_context(v) for v in node)
-    if not isinstance(node, dict):
-        return False
-    ctx = node.get("@context")
-    if ctx is not None and not all(isinstance(c, str) for c in (ctx if isinstance(ctx, list) else [ctx])):
-        return True
-    return any(inline_context(v) for k, v in node.items() if k != "@context")
-
-
 def _one(value: Any) -> Any:
     return value[0] if isinstance(value, list) and value else value
 
 
-def _image(value: Any) -> str | None:
-    return safe_url(value.get("id") if isinstance(value, dict) else value)
+def _str(value: Any) -> str | None:
+    return value[:_MAX_TEXT] if isinstance(value, str) and value else None
 
 
-def _alignments(achievement: dict[str, Any], lang: str) -> list[dict[str, Any]]:
-    out = []
-    for a in (achievement.get("alignment") or [])[:_MAX_ITEMS] if isinstance(achievement.get("alignment"), list) else []:
-        if not isinstance(a, dict):
-            continue
-        name = pick_text(a.get("targetName"), lang) or pick_text(a.get("targetCode"), lang)
-        if name:
-            out.append({"name": name, "url": safe_url(a.get("targetUrl")),
-                        "framework": pick_text(a.get("targetFramework"), lang), "code": pick_text(a.get("targetCode"), lang)})
-    return out
+def _top_entry(body: dict[str, Any]) -> dict[str, Any] | None:
+    """The report summary's entry for the top-level credential, or None."""
+    entries = (body.get("summary") or {}).get("credentials") or []
+    return next((e for e in entries if isinstance(e, dict) and e.get("credential") == ""), None)
 
 
-def _results(subject: dict[str, Any], lang: str) -> list[dict[str, Any]]:
-    rows = subject.get("result") if isinstance(subject.get("result"), list) else []
-    out = []
-    for r in rows[:_MAX_ITEMS]:
-        if isinstance(r, dict):
-            value = pick_text(r.get("value"), lang) or pick_text(r.get("achievedLevel"), lang)
-            if value:
-                out.append({"value": value, "status": pick_text(r.get("status"), lang)})
-    return out
+def credential_display(body: dict[str, Any], document: dict[str, Any], show: tuple[str, ...],
+                       lang: str) -> dict[str, Any] | None:
+    """The credential's own wording for the page, from the report's ``summary`` (already in ``lang``).
 
+    Shown only when the summary's top entry has ``basis: signed`` (its proof and issuer key passed and
+    what it reads is what was signed, :func:`verifier.skills_summary.report_summary`): a changed or
+    respelled credential shows its verdict only, never words an attacker chose.
 
-def _evidence(document: dict[str, Any], lang: str) -> list[dict[str, Any]]:
-    items = document.get("evidence")
-    items = items if isinstance(items, list) else [items] if isinstance(items, dict) else []
-    out = []
-    for e in items[:_MAX_ITEMS]:
-        if isinstance(e, dict):
-            name = pick_text(e.get("name"), lang) or pick_text(e.get("narrative"), lang)
-            url = safe_url(e.get("id"))
-            if name or url:
-                out.append({"name": name or url, "url": url})
-    return out
-
-
-def credential_display(document: dict[str, Any], show: tuple[str, ...], lang: str) -> dict[str, Any] | None:
-    """The credential's own wording for the page, or None when it cannot be shown safely (inline context).
-
-    :param document: the credential (the JWT's ``vc`` claim already unpacked).
+    :param document: the credential (for the learner's name, read only when opted in and signed).
     :param show: the opted-in :data:`OPTIONAL_FIELDS`.
-    :returns: ``{achievement: {name, description, criteria, type, image}, alignments, issuerName,
-        validFrom, validUntil}`` plus ``learnerName``/``results``/``evidence`` when opted in.
+    :returns: ``{achievement: {name, description, criteria, type, image}, alignments, validFrom,
+        validUntil}`` plus ``learnerName``/``results``/``evidence`` when opted in; None when not signed.
     """
-    if inline_context(document):
+    entry = _top_entry(body)
+    if entry is None or entry.get("basis") != "signed":
         return None
-    subject = _one(document.get("credentialSubject"))
-    subject = subject if isinstance(subject, dict) else {}
-    achievement = subject.get("achievement") if isinstance(subject.get("achievement"), dict) else {}
-    criteria = achievement.get("criteria") if isinstance(achievement.get("criteria"), dict) else {}
-    issuer = document.get("issuer")
+    achievements = [a for a in entry.get("achievements") or [] if isinstance(a, dict)]
+    first = achievements[0] if achievements else {}
+    criteria = first.get("criteria") if isinstance(first.get("criteria"), dict) else {}
+    image = first.get("image") or entry.get("image")
     out: dict[str, Any] = {
         "achievement": {
-            "name": pick_text(achievement.get("name"), lang) or pick_text(document.get("name"), lang),
-            "description": pick_text(achievement.get("description"), lang) or pick_text(document.get("description"), lang),
-            "criteria": pick_text(criteria.get("narrative"), lang),
-            "type": pick_text(achievement.get("achievementType"), lang),
-            "image": _image(achievement.get("image")) or _image(document.get("image")),
+            "name": _str(first.get("name")) or _str(entry.get("name")),
+            "description": _str(first.get("description")) or _str(entry.get("description")),
+            "criteria": _str(criteria.get("narrative")),
+            "type": _str(first.get("category")) or _str(first.get("achievementType")),
+            "image": safe_url(image.get("id") if isinstance(image, dict) else image),
         },
-        "alignments": _alignments(achievement, lang),
-        "issuerName": pick_text(issuer.get("name"), lang) if isinstance(issuer, dict) else None,
-        "validFrom": document.get("validFrom") or document.get("issuanceDate"),
-        "validUntil": document.get("validUntil") or document.get("expirationDate"),
+        "alignments": [
+            {"name": _str(a.get("targetName")) or _str(a.get("code")) or _str(a.get("targetCode")),
+             "url": safe_url(a.get("url") or a.get("targetUrl")),
+             "framework": _str(a.get("frameworkName")) or _str(a.get("targetFramework")),
+             "code": _str(a.get("code")) or _str(a.get("targetCode"))}
+            for a in ((body.get("summary") or {}).get("skills") or [])[:_MAX_ITEMS]
+            if isinstance(a, dict) and a.get("credential", "") == ""
+            and (a.get("targetName") or a.get("code") or a.get("targetCode"))],
+        "validFrom": entry.get("validFrom"),
+        "validUntil": entry.get("validUntil"),
     }
     if "learnerName" in show:
-        out["learnerName"] = pick_text(subject.get("name"), lang)
+        subject = _one(document.get("credentialSubject"))
+        out["learnerName"] = pick_text(subject.get("name"), lang) if isinstance(subject, dict) else None
     if "results" in show:
-        out["results"] = _results(subject, lang)
+        out["results"] = [{"value": _str(str(r["value"])), "status": _str(r.get("status"))}
+                          for r in (entry.get("results") or [])[:_MAX_ITEMS]
+                          if isinstance(r, dict) and r.get("value") is not None]
     if "evidence" in show:
-        out["evidence"] = _evidence(document, lang)
+        out["evidence"] = [{"name": _str(e.get("name")) or _str(e.get("narrative")) or safe_url(e.get("url")),
+                            "url": safe_url(e.get("url") or e.get("id"))}
+                           for e in (entry.get("evidence") or [])[:_MAX_ITEMS]
+                           if isinstance(e, dict) and (e.get("name") or e.get("narrative") or safe_url(e.get("url")))]
     return out
 
 
@@ -190,34 +168,28 @@ def share_view(body: dict[str, Any], document: dict[str, Any], show: tuple[str, 
     :param show: the opted-in :data:`OPTIONAL_FIELDS`.
     :param lang: a :data:`verifier.service.share_text.LANGUAGES` member.
     """
-    state, decisive = verdict_state(body)
-    display = credential_display(document, show, lang)
+    state, _ = verdict_state(body)
+    display = credential_display(body, document, show, lang)
+    issuer = (_top_entry(body) or {}).get("issuer") or {}
     summary = body.get("credential") or {}
-    registry_name = summary.get("issuerName") if summary.get("issuerNameSource") == "registry" else None
-    issuer_name = registry_name or (display or {}).get("issuerName")
-    issuer_label = issuer_name or T.text("label.unknown_issuer", lang)
+    source = issuer.get("nameSource") or summary.get("issuerNameSource")
+    issuer_name = _str(issuer.get("name")) or _str(summary.get("issuerName"))
+    if display is None and source != "registry":  # a name the signature does not vouch for is not shown
+        issuer_name = None
     checked_at = body.get("checkedAt")
-    if state == T.VERIFIED:
-        status_checked = any(r.get("check") == C.CHECK_STATUS and r.get("outcome") == "passed"
-                             for r in body.get("results", []) if not r.get("credential"))
-        headline = T.text("headline.verified" if status_checked else "headline.verified_no_status", lang, issuer=issuer_label, date=T.format_when(checked_at, lang, with_time=False))
-    elif state == T.EXPIRED:
-        headline = T.text("headline.expired", lang, issuer=issuer_label)
-    else:
-        why = (T.reason(decisive["check"], decisive["outcome"], decisive.get("problem"), lang) if decisive
-               else T.text("reason.UNREADABLE", lang))
-        headline = T.text(f"headline.{state}", lang, reason=why)
+    headline = body.get("headline") or report_headline(body, lang)
     subject = _one(document.get("credentialSubject"))
     private = [v for v in ((subject or {}).get("id"), (subject or {}).get("name")) if isinstance(v, str) and len(v) > 2] \
         if isinstance(subject, dict) else []
     checks = [{"check": r["check"], "outcome": r["outcome"], "outcomeLabel": T.text(f"outcome.{r['outcome']}", lang),
-               "title": T.check_title(r["check"], r["outcome"], lang), "detail": _scrub(str(r.get("detail", "")), private)}
+               "title": _str(r.get("title")) or check_title(r["check"], r["outcome"], lang), "detail": _scrub(str(r.get("detail", "")), private)}
               for r in body.get("results", []) if not r.get("credential") and r.get("outcome") in
               ("passed", "failed", "indeterminate", "not_applicable")]
     view: dict[str, Any] = {
         "lang": lang, "state": state, "stateLabel": T.text(f"state.{state}", lang), "headline": headline,
         "checkedAt": checked_at, "checkedAtText": T.format_when(checked_at, lang),
-        "issuer": {"name": issuer_name, "source": "registry" if registry_name else "credential" if issuer_name else None},
+        "issuer": {"name": issuer_name,
+                   "source": None if not issuer_name else "registry" if source == "registry" else "credential"},
         "checks": checks, "detailsHidden": display is None, "labels": T.labels(lang),
     }
     if display is not None:

@@ -11,6 +11,7 @@ cookie, and is sent with a Content-Security-Policy allowing only its own style s
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
@@ -210,6 +211,7 @@ async def _view(request: web.Request, share: Share, lang: str) -> dict[str, Any]
     """Verify the share's credential now and build its view."""
     settings = request.config_dict[K.SETTINGS]
     req = verify_request({"verifiableCredential": share.document}, kind="credential", settings=settings)
+    req = dataclasses.replace(req, lang=lang)
     try:
         answer = await request.config_dict[K.VERIFICATIONS].verify(req)
         document = parse_presented(req.presented_bytes, limits=req.options.limits, expect="credential").top.document
