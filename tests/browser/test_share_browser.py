@@ -26,7 +26,7 @@ import pytest
 from aiohttp import web
 
 from tests.service.conftest import service_settings
-from tests.service.share_fixtures import state_credentials
+from tests.service.share_fixtures import XSS_NAME, hostile_credential, state_credentials
 from tests.signing import new_key
 from verifier.service import create_app
 from verifier.service import share_text as T
@@ -102,6 +102,10 @@ class Servers:
                     made = await resp.json()
                     assert made["state"] == state
                     self.shares[state] = made["id"]
+            body = {"verifiableCredential": hostile_credential(key), "show": ["evidence"]}
+            async with session.post(f"{self.service}/shares", json=body) as resp:
+                assert resp.status == 201, await resp.text()
+                self.shares["hostile"] = (await resp.json())["id"]
 
     def strict_csp(self) -> str:
         return (f"default-src 'self'; script-src {self.service}; connect-src {self.service}; img-src 'self' {self.service}; "
@@ -273,4 +277,23 @@ def test_axe_finds_no_serious_or_critical_violation(servers, browser):
         if bad:
             found[url] = bad
     assert found == {}
+    context.close()
+
+
+def test_script_in_credential_fields_never_runs(servers, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{servers.service}/v/{servers.shares['hostile']}?lang=en")
+    assert page.locator(".achievement-name").inner_text().startswith(XSS_NAME)
+    for link in page.locator("a").all():
+        assert link.get_attribute("href").startswith(("http://", "https://"))
+    page.goto(f"{servers.host}/component?share={servers.shares['hostile']}&lang=en")
+    page.locator("ler-verification .state-text").wait_for()
+    assert XSS_NAME in page.locator("ler-verification dl").inner_text()
+    for link in page.locator("ler-verification a").all():
+        assert link.get_attribute("href").startswith(servers.service + "/v/")
+    page.wait_for_timeout(200)
+    assert dialogs == [] and page.evaluate("document.querySelectorAll('script').length") == 1
     context.close()

@@ -19,6 +19,8 @@ from tests.status.helpers import bitstring_entry
 ACHIEVEMENT = "Welding Fundamentals"
 LEARNER_NAME = "Ana Learner"
 LEARNER_ID = "did:example:learner-7"
+XSS_NAME = "<script>alert('name')</script>"
+XSS_DESCRIPTION = '"><img src=x onerror=alert(1)>'
 
 
 def rich_credential(issuer: str, **changes) -> dict:
@@ -59,3 +61,15 @@ def state_credentials(key: TestKey) -> dict[str, dict]:
     undecided = sign_ldp(rich_credential(key.did, credentialStatus=bitstring_entry(unreachable, 7)), key)
     expired = sign_ldp(rich_credential(key.did, validUntil="2026-06-01T00:00:00Z"), key)
     return {"verified": verified, "not_verified": tampered, "could_not_check": undecided, "expired": expired}
+
+
+def hostile_credential(key) -> dict:
+    doc = rich_credential(key.did)
+    achievement = doc["credentialSubject"]["achievement"]
+    achievement["name"] = XSS_NAME
+    achievement["description"] = XSS_DESCRIPTION
+    achievement["image"] = {"id": "javascript:alert('image')", "type": "Image"}
+    achievement["alignment"][0]["targetUrl"] = "javascript:alert('alignment')"
+    doc["evidence"] = [{"id": "javascript:alert('evidence')", "type": ["Evidence"], "name": "</dd><script>x</script>"}]
+    doc["issuer"]["name"] = "<b onmouseover=alert(1)>College</b>"
+    return sign_ldp(doc, key)
