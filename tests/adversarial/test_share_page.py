@@ -10,7 +10,7 @@ import secrets
 import pytest
 
 from tests.service.conftest import running, service_settings
-from tests.service.share_fixtures import XSS_DESCRIPTION, XSS_NAME, hostile_credential, rich_credential
+from tests.service.share_fixtures import XSS_NAME, hostile_credential, rich_credential
 from tests.signing import new_key, sign_ldp
 from verifier.service.share_view import safe_url
 

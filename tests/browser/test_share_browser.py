@@ -65,6 +65,16 @@ def axe_source() -> str:
     return script.read_text(encoding="utf-8")
 
 
+def readme_snippet() -> str:
+    """The embedding lines of README.md ("Sharing a verification"), as written there."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    lines = readme.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip().startswith("<ler-verification"))
+    end = next(i for i in range(start, len(lines)) if lines[i].strip() == "</noscript>")
+    assert end - start + 1 == 5, "the README promises five lines of HTML"
+    return "\n".join(line[4:] for line in lines[start:end + 1])
+
+
 class Servers:
     """The service and a marketplace page on two 127.0.0.1 ports, served from a thread of their own."""
 
@@ -93,6 +103,7 @@ class Servers:
         host = web.Application()
         host.router.add_get("/component", self._component_page)
         host.router.add_get("/frame", self._frame_page)
+        host.router.add_get("/readme", self._readme_page)
         self.host = await self._serve(host)
         key = new_key("Ed25519")
         async with aiohttp.ClientSession() as session:
@@ -126,6 +137,14 @@ class Servers:
         html = (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>Candidate profile</title></head>'
                 f'<body><main><h1>Candidate profile</h1><iframe src="{self.service}/v/{share}?embed=1&amp;lang={lang}" '
                 f'title="Credential verification" width="480" height="420"></iframe></main></body></html>')
+        return web.Response(text=html, content_type="text/html", headers={"Content-Security-Policy": self.strict_csp()})
+
+    async def _readme_page(self, request: web.Request) -> web.Response:
+        """The README's five lines of HTML, with this service's origin and a share id put in."""
+        snippet = readme_snippet().replace("https://verify.example.org", self.service)
+        snippet = snippet.replace("SHARE_ID", request.query["share"])
+        html = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Candidate profile</title></head>'
+                f'<body><main><h1>Candidate profile</h1>{snippet}</main></body></html>')
         return web.Response(text=html, content_type="text/html", headers={"Content-Security-Policy": self.strict_csp()})
 
     def __enter__(self) -> "Servers":
@@ -296,4 +315,23 @@ def test_script_in_credential_fields_never_runs(servers, browser):
         assert link.get_attribute("href").startswith(servers.service + "/v/")
     page.wait_for_timeout(200)
     assert dialogs == [] and page.evaluate("document.querySelectorAll('script').length") == 1
+    context.close()
+
+
+def test_the_readme_five_lines_work(servers, browser, artefacts):
+    context = browser.new_context(viewport={"width": 640, "height": 480})
+    page = context.new_page()
+    problems = _watch(page)
+    page.goto(f"{servers.host}/readme?share={servers.shares['verified']}")
+    label = page.locator("ler-verification .state-text")
+    label.wait_for(timeout=10_000)
+    assert label.inner_text() == T.text("state.verified", "es")  # lang="es" in the snippet
+    page.screenshot(path=str(artefacts / "readme-snippet.png"))
+    assert problems == []
+    script_off = browser.new_context(java_script_enabled=False)
+    page = script_off.new_page()
+    page.goto(f"{servers.host}/readme?share={servers.shares['verified']}")
+    frame = page.frame_locator("iframe")
+    assert frame.get_by_role("heading", level=1).inner_text().strip() == T.text("state.verified", "en")
+    script_off.close()
     context.close()

@@ -238,3 +238,17 @@ def test_every_page_text_has_english_and_spanish():
         assert f"state.{state}" in T.TEXT
     for outcome in ("passed", "failed", "indeterminate", "not_applicable"):
         assert f"outcome.{outcome}" in T.TEXT
+
+
+async def test_share_answers_match_the_openapi_document(client, credentials):
+    from tests.service.test_openapi_and_metrics import _check
+    resp = await client.post("/shares", json={"verifiableCredential": credentials["verified"], "show": ["results"]})
+    made = await _check(resp, "/shares", "post")
+    await _check(await client.post("/shares", json={"verifiableCredential": {}, "show": ["x"]}), "/shares", "post")
+    await _check(await client.get(f"/v/{made['id']}"), "/v/{share_id}", "get")
+    await _check(await client.get(f"/v/{made['id']}.json?lang=es"), "/v/{share_id}.json", "get")
+    await _check(await client.get("/v/" + "A" * 32 + ".json"), "/v/{share_id}.json", "get")
+    await _check(await client.get("/oembed", params={"url": made["url"]}), "/oembed", "get")
+    await _check(await client.get("/oembed", params={"url": "x"}), "/oembed", "get")
+    await _check(await client.delete("/shares/" + "A" * 32), "/shares/{share_id}", "delete")
+    await _check(await client.get("/embed/v1/ler-verification.js"), "/embed/v1/ler-verification.js", "get")

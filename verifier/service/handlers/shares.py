@@ -33,7 +33,7 @@ from verifier.errors import InputError
 from verifier.parse import parse_presented
 from verifier.service import appkeys as K
 from verifier.service import share_text as T
-from verifier.service.problems import FieldProblem, ProblemError
+from verifier.service.problems import FieldProblem, ProblemError, problem_response
 from verifier.service.requests import read_json, verify_request
 from verifier.service.share_view import OPTIONAL_FIELDS, share_view, verdict_state
 from workers.jobs import may_read
@@ -270,10 +270,10 @@ async def share_json(request: web.Request) -> web.Response:
     headers = dict(_COMMON_HEADERS, **_CORS)
     if share is None:
         status = 410 if why == "gone" else 404
-        body = {"type": "about:blank", "status": status, "title": "Gone" if status == 410 else "Not found",
-                "detail": T.text("label.gone" if why == "gone" else "label.not_found", lang)}
-        return web.Response(status=status, text=json.dumps(body, ensure_ascii=False),
-                            content_type="application/problem+json", headers=headers)
+        response = problem_response(status, C.PROBLEM_NOT_FOUND, T.text("label.gone" if why == "gone" else
+                                                                         "label.not_found", lang),
+                                    request_id=request.get(K.REQUEST_ID), headers=headers)
+        return response
     view = await _view(request, share, lang)
     view["url"] = f"{base_url(request)}/v/{share_id}"
     return web.Response(text=json.dumps(view, ensure_ascii=False), content_type="application/json", headers=headers)
