@@ -275,28 +275,30 @@ def test_iframe_form_on_another_origin(servers, browser, artefacts):
 
 def test_axe_finds_no_serious_or_critical_violation(servers, browser):
     axe = axe_source()
-    context = browser.new_context(bypass_csp=True)  # only to inject axe; the CSP itself is tested above
-    page = context.new_page()
-    targets = [f"{servers.service}/v/{servers.shares[s]}?lang={lang}" for s in STATES for lang in ("en", "es")]
-    targets += [f"{servers.service}/v/{servers.shares[s]}?embed=1&lang=en" for s in STATES]
-    targets += [f"{servers.host}/component?share={servers.shares[s]}&lang=es&theme={t}"
-                for s in STATES for t in ("light", "dark")]
+    pages = [f"{servers.service}/v/{servers.shares[s]}?lang={lang}" for s in STATES for lang in ("en", "es")]
+    pages += [f"{servers.service}/v/{servers.shares[s]}?embed=1&lang=en" for s in STATES]
+    pages += [f"{servers.host}/component?share={servers.shares[s]}&lang=es" for s in STATES]
+    pages += [f"{servers.host}/component?share={servers.shares[s]}&lang=en&theme={t}" for s in STATES
+              for t in ("light", "dark")]  # the theme attribute wins over the reader's setting
     found = {}
-    for url in targets:
-        page.goto(url)
-        if "/component" in url:
-            page.locator("ler-verification .state-text").wait_for()
-        page.evaluate("""() => { for (const d of document.querySelectorAll('details')) d.open = true;
-            const host = document.querySelector('ler-verification');
-            if (host) for (const d of host.shadowRoot.querySelectorAll('details')) d.open = true; }""")
-        page.evaluate(axe)
-        result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-        bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
-               if v["impact"] in ("serious", "critical")]
-        if bad:
-            found[url] = bad
+    for scheme in ("light", "dark"):  # the reader's prefers-color-scheme: both themes must keep their contrast
+        context = browser.new_context(bypass_csp=True, color_scheme=scheme)  # bypass only to inject axe
+        page = context.new_page()
+        for url in pages:
+            page.goto(url)
+            if "/component" in url:
+                page.locator("ler-verification .state-text").wait_for()
+            page.evaluate("""() => { for (const d of document.querySelectorAll('details')) d.open = true;
+                const host = document.querySelector('ler-verification');
+                if (host) for (const d of host.shadowRoot.querySelectorAll('details')) d.open = true; }""")
+            page.evaluate(axe)
+            result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+            bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+                   if v["impact"] in ("serious", "critical")]
+            if bad:
+                found[f"{scheme} {url}"] = bad
+        context.close()
     assert found == {}
-    context.close()
 
 
 def test_script_in_credential_fields_never_runs(servers, browser):
