@@ -30,9 +30,13 @@ def render_text(report: Report, *, source: str, lang: str = "en") -> str:
         lines.append("  " + text("cli.issued_by", lang, what=what, issuer=issuer_words(top.get("issuer") or {}, lang)))
     if body["summary"].get("notice"):
         lines.append(f"  {body['summary']['notice']}")
-    names = [s.get("targetName") or s.get("targetCode") or s.get("targetUrl") for s in body["summary"].get("skills", [])]
-    if any(names):
-        lines.append("  " + text("cli.skills", lang, skills="; ".join(n for n in names if n)))
+    names: dict[str, None] = {}
+    for skill in body["summary"].get("skills", []):
+        name = skill.get("targetName") or skill.get("targetCode") or skill.get("targetUrl")
+        if name:
+            names[f"{name} [{skill['frameworkName']}]"] = None
+    if names:
+        lines.append("  " + text("cli.skills", lang, skills="; ".join(names)))
     answer = {True: "cli.trusted.yes", False: "cli.trusted.no", None: "cli.trusted.unknown"}[report.trusted]
     lines.append("  " + text("cli.trusted", lang, answer=text(answer, lang)))
     for r, row in zip(report.results, body["results"]):
