@@ -15,7 +15,7 @@ What: :class:`ProcessedContextCache` maps
 The active context is identified by its ``_uuid``: pyld assigns a fresh one to every processed
 context and freezes it (``frozendict``), so a ``_uuid`` names exactly one immutable context. Only
 frozen active contexts are memoised; so are only top-level calls (pyld's internal recursion, which
-passes ``cycles``, is left alone). The local context is keyed by its JSON text (sorted keys), so the
+passes ``cycles``, is left alone). The local context is keyed by its JSON text (sorted keys; a list of URLs by the tuple of its URLs), so the
 key is content, not object identity. That text is itself remembered per local-context *object* (held,
 so its id is never reused): the scoped contexts of pinned context files are the same objects on every
 verification, so their key is not serialised again. Context objects are never mutated once parsed
@@ -59,6 +59,9 @@ class ProcessedContextCache:
     def __init__(self, max_entries: int = DEFAULT_MAX_ENTRIES):
         self._entries: LRUCache = LRUCache(maxsize=max_entries)
         self._keys: LRUCache = LRUCache(maxsize=DEFAULT_MAX_KEYS)  # id(local context) -> (it, its key)
+        # first level, a plain dict: (active _uuid, the local context's identity, flags) -> (it, result); only
+        # for local contexts whose key is remembered (a URL, or at most MAX_REMEMBERED_KEY_CHARS of JSON).
+        self._by_identity: dict[tuple, tuple[Any, Any]] = {}
         self.hits = 0
         self.misses = 0
 
@@ -71,6 +74,12 @@ class ProcessedContextCache:
         """
         if not isinstance(active_ctx, frozendict) or "_uuid" not in active_ctx:
             return compute()
+        fast = (active_ctx["_uuid"], local_ctx if type(local_ctx) is str else id(local_ctx), override_protected,
+                propagate, validate_scoped, options.get("base"), options.get("processingMode"))
+        known = self._by_identity.get(fast)
+        if known is not None and known[0] is local_ctx:
+            self.hits += 1
+            return known[1]
         try:
             key = (active_ctx["_uuid"], self._local_key(local_ctx), override_protected, propagate, validate_scoped,
                    options.get("base"), options.get("processingMode"))
@@ -79,16 +88,27 @@ class ProcessedContextCache:
         hit = self._entries.get(key)
         if hit is not None:
             self.hits += 1
+            self._remember(fast, local_ctx, hit)
             return hit
         self.misses += 1
         result = compute()
         if isinstance(result, frozendict):
             self._entries[key] = result
+            self._remember(fast, local_ctx, result)
         return result
 
-    def _local_key(self, local_ctx: Any) -> str:
+    def _remember(self, fast: tuple, local_ctx: Any, result: Any) -> None:
+        known = self._keys.get(id(local_ctx))
+        if isinstance(local_ctx, str) or (known is not None and known[0] is local_ctx):
+            if len(self._by_identity) >= DEFAULT_MAX_ENTRIES:
+                self._by_identity.clear()
+            self._by_identity[fast] = (local_ctx, result)
+
+    def _local_key(self, local_ctx: Any) -> str | tuple[str, ...]:
         if isinstance(local_ctx, str):
             return "s:" + local_ctx
+        if type(local_ctx) is list and all(type(url) is str for url in local_ctx):
+            return ("l", *local_ctx)  # a document's list of context URLs: no JSON text needed
         known = self._keys.get(id(local_ctx))
         if known is not None and known[0] is local_ctx:
             return known[1]
@@ -101,4 +121,5 @@ class ProcessedContextCache:
         """Drop every entry and reset the counters."""
         self._entries.clear()
         self._keys.clear()
+        self._by_identity.clear()
         self.hits = self.misses = 0

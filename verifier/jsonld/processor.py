@@ -25,6 +25,7 @@ from verifier.errors import InvalidJsonLd
 from verifier.jsonld.context_cache import ProcessedContextCache
 from verifier.jsonld.graph import SignedGraph
 from verifier.jsonld.loader import SAFE_MODE_BASE, OfflineLoader, document_loader, pyld_errors
+from verifier.jsonld.node_map import Unsupported, check_supported, create_node_map
 from verifier.jsonld.pyld_speedups import install as _install_speedups
 from verifier.jsonld.rdfc import Quad
 from verifier.jsonld.to_rdf import node_map_quads
@@ -151,7 +152,12 @@ class SafeProcessor(JsonLdProcessor):
         issuer = IdentifierIssuer("_:b")
         top_label = _label_top(expanded)
         node_map: dict[str, Any] = {"@default": {}}
-        self._create_node_map(expanded, node_map, "@default", issuer)
+        try:
+            check_supported(expanded)
+        except Unsupported:  # @reverse, @included, @index...: pyld's own algorithm
+            self._create_node_map(expanded, node_map, "@default", issuer)
+        else:
+            create_node_map(expanded, node_map, "@default", issuer)
         quads = node_map_quads(node_map, issuer)
         top = None
         if top_label is not None:

@@ -18,12 +18,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pyld.jsonld import _is_absolute_iri
-
 from verifier.errors import InvalidJsonLd
 from verifier.jsonld.loader import SAFE_MODE_BASE
 
 _MAX_DEPTH = 512
+_is_absolute_iri = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$").match  # pyld's _is_absolute_iri, compiled
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")  # BCP 47 well-formedness, loosely
 
 
@@ -52,23 +51,29 @@ def check_expanded(expanded: Any, depth: int = 0) -> None:
         raise InvalidJsonLd("expanded document is nested too deeply")
     if isinstance(expanded, list):
         for item in expanded:
-            check_expanded(item, depth + 1)
+            if isinstance(item, (list, dict)):
+                check_expanded(item, depth + 1)
         return
     if not isinstance(expanded, dict):
         return
     if "@value" in expanded:
-        if expanded.get("@type") != "@json":
-            _check_iri(expanded.get("@type"), "value datatype")
+        datatype = expanded.get("@type")
+        if datatype is not None and datatype != "@json":
+            _check_iri(datatype, "value datatype")
         language = expanded.get("@language")
         if language is not None and not _LANGUAGE_TAG.match(language):
             raise InvalidJsonLd(f"@language {language!r} is not a well-formed language tag (BCP 47; safe mode)")
         return
-    if "@id" in expanded:
-        _check_iri(expanded["@id"], "@id")
-    for type_ in expanded.get("@type", []) if isinstance(expanded.get("@type"), list) else []:
-        _check_iri(type_, "@type value")
+    node_id = expanded.get("@id")
+    if isinstance(node_id, str) and (node_id.startswith(SAFE_MODE_BASE) or not _is_absolute_iri(node_id)):
+        _check_iri(node_id, "@id")
+    types = expanded.get("@type")
+    if isinstance(types, list):
+        for type_ in types:
+            if isinstance(type_, str) and (type_.startswith(SAFE_MODE_BASE) or not _is_absolute_iri(type_)):
+                _check_iri(type_, "@type value")
     for key, value in expanded.items():
-        if key not in ("@id", "@type", "@value"):
+        if isinstance(value, (list, dict)) and key not in ("@id", "@type", "@value"):
             check_expanded(value, depth + 1)
 
 

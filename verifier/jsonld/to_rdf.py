@@ -45,6 +45,25 @@ def _iri(value: str, what: str) -> str:
     return f"<{value}>"
 
 
+#: property and @type IRIs (the vocabulary: few, repeated in every credential) -> their term; None when
+#: relative (skipped). Only values that pass are kept; bounded by clearing.
+_VOCAB_TERMS: dict[str, str | None] = {}
+_VOCAB_TERMS_MAX = 8192
+
+
+def _vocab_term(value: str, what: str) -> str | None:
+    term = _VOCAB_TERMS.get(value, "")
+    if term != "":
+        return term
+    if value.startswith("_:"):
+        return value
+    term = _iri(value, what) if _ABSOLUTE(value) else None
+    if len(_VOCAB_TERMS) >= _VOCAB_TERMS_MAX:
+        _VOCAB_TERMS.clear()
+    _VOCAB_TERMS[value] = term
+    return term
+
+
 def node_map_quads(node_map: dict[str, dict[str, dict[str, Any]]], issuer: IdentifierIssuer) -> list[Quad]:
     """The quads of a node map, as pyld's ``to_rdf`` would emit them.
 
@@ -69,11 +88,16 @@ def node_map_quads(node_map: dict[str, dict[str, dict[str, Any]]], issuer: Ident
             s = id_ if id_.startswith("_:") else _iri(id_, "IRI")
             for prop, items in node.items():
                 if prop == "@type":
-                    p = RDF_TYPE
-                elif prop in KEYWORDS or prop.startswith("_:") or not _ABSOLUTE(prop):
-                    continue  # keywords; blank-node predicates (no generalized RDF); relative properties
-                else:
-                    p = _iri(prop, "property")
+                    for type_ in items:
+                        o = _vocab_term(type_, "IRI")
+                        if o is not None:
+                            quads.append((s, RDF_TYPE, o, g))
+                    continue
+                if prop in KEYWORDS or prop.startswith("_:"):
+                    continue  # keywords; blank-node predicates (no generalized RDF)
+                p = _vocab_term(prop, "property")
+                if p is None:
+                    continue  # relative properties
                 for item in items:
                     o = _object(item, issuer, quads, g)
                     if o is not None:
