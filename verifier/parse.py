@@ -235,12 +235,19 @@ def _member_item(value: Any, pointer: str, parent: str, limits: Limits) -> Crede
     :raises InputError: the member cannot be read; its pointer names the member (``/verifiableCredential/1``).
     """
     try:
-        return _read_member(value, pointer, parent, limits)
+        child = _read_member(value, pointer, parent, limits)
     except InputError as exc:
         if exc.pointer and exc.pointer.startswith(pointer):
             raise
         raise InputError(f"{pointer}: {exc.detail}", problem_code=exc.problem_code,
                          pointer=pointer + (exc.pointer or "")) from exc
+    if child.kind != "credential":
+        # VCDM 2.0 §4.13: a presentation carries credentials, not presentations. A presentation inside one
+        # would be judged by its own (captured, replayable) proof: its challenge/domain are not the
+        # caller's, yet its signer would bind the credentials it carries (holder binding).
+        raise InputError(f"{pointer}: a verifiable presentation cannot be carried inside another document "
+                         "(only verifiable credentials can, VCDM 2.0 §4.13)", pointer=pointer)
+    return child
 
 
 def _read_member(value: Any, pointer: str, parent: str, limits: Limits) -> CredentialItem:
