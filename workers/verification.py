@@ -158,7 +158,10 @@ class Verifications:
         if version is not None and self.max_ttl_s > 0:
             hit = await self.cache.get(key)
             if hit is not None and hit["expires"] > time.time():
-                body = localize_report(dict(copy.deepcopy(hit["body"]), cached=True), request.lang)
+                if hit["body"].get("lang") == request.lang:  # stored in this language: as before, no copy
+                    body = dict(hit["body"], cached=True)
+                else:  # another language: localise a copy (the stored body is never changed)
+                    body = localize_report(dict(copy.deepcopy(hit["body"]), cached=True), request.lang)
                 return Answer(body, body["verified"], True, [tuple(o) for o in hit["outcomes"]])
         presented = parse_presented(raw, limits=request.options.limits, expect=request.expect)
         parts = CachingDispatcher(self.dispatcher, self.cache, status_ttl_s=self.status_ttl_s)

@@ -105,7 +105,7 @@ def credential_display(body: dict[str, Any], document: dict[str, Any], show: tup
     """The credential's own wording for the page, from the report's ``summary`` (already in ``lang``).
 
     Shown only when the summary's top entry has ``basis: signed`` (its proof and issuer key passed and
-    what it reads is what was signed, :func:`verifier.skills_summary.report_summary`): a changed or
+    what it reads is what was signed, :func:`verifier.summary_basis.report_summary`): a changed or
     respelled credential shows its verdict only, never words an attacker chose.
 
     :param document: the credential (for the learner's name, read only when opted in and signed).
