@@ -22,6 +22,7 @@ from typing import Any
 
 import jinja2
 from aiohttp import web
+from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 from yarl import URL
 
@@ -36,6 +37,7 @@ from verifier.service import share_text as T
 from verifier.service.problems import FieldProblem, ProblemError, problem_response
 from verifier.service.requests import read_json, verify_request
 from verifier.service.share_view import OPTIONAL_FIELDS, share_view, verdict_state
+from workers.dispatcher import QueueUnavailable
 from workers.jobs import may_read
 from workers.verification import now_utc
 
@@ -215,6 +217,9 @@ async def _view(request: web.Request, share: Share, lang: str) -> dict[str, Any]
     try:
         answer = await request.config_dict[K.VERIFICATIONS].verify(req)
         document = parse_presented(req.presented_bytes, limits=req.options.limits, expect="credential").top.document
+    except (QueueUnavailable, RedisError):  # the checks cannot run now: said so, never a verdict
+        request[K.VERIFIED] = False
+        return share_view(_unavailable_body(), {}, share.show, lang)
     except InputError as exc:  # a stored credential this release can no longer read: never verified
         answer_body = {"verified": False, "results": [{"check": C.CHECK_PARSE, "outcome": "failed",
                                                        "detail": exc.detail}], "requiredChecks": [C.CHECK_PARSE],
@@ -223,6 +228,16 @@ async def _view(request: web.Request, share: Share, lang: str) -> dict[str, Any]
     request[K.VERIFIED] = answer.verified
     request[K.CACHED] = answer.cached
     return share_view(answer.body, document if isinstance(document, dict) else {}, share.show, lang)
+
+
+def _unavailable_body() -> dict[str, Any]:
+    """A report body saying the checks could not run (the queue is down): ``could_not_check``."""
+    detail = "the verification queue (Redis) cannot be reached; try again shortly"
+    return {"verified": False, "requiredChecks": [C.CHECK_PROOF],
+            "results": [{"check": C.CHECK_PROOF, "outcome": "indeterminate", "problem": C.PROBLEM_SERVICE_UNAVAILABLE,
+                         "detail": detail}],
+            "errors": [{"code": C.PROBLEM_SERVICE_UNAVAILABLE, "check": C.CHECK_PROOF, "detail": detail}],
+            "checkedAt": now_utc().isoformat().replace("+00:00", "Z")}
 
 
 def _language(request: web.Request) -> str:
