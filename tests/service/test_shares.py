@@ -252,3 +252,50 @@ async def test_share_answers_match_the_openapi_document(client, credentials):
     await _check(await client.get("/oembed", params={"url": "x"}), "/oembed", "get")
     await _check(await client.delete("/shares/" + "A" * 32), "/shares/{share_id}", "delete")
     await _check(await client.get("/embed/v1/ler-verification.js"), "/embed/v1/ler-verification.js", "get")
+
+
+async def test_an_item_of_a_finished_verification_job_is_shared_by_its_key_only(tmp_path, credentials):
+    """``POST /shares {"verification": {"id", "item"}}``: the credential a bulk job verified, without sending
+    it again; another key's job is not told apart from a missing one."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'registry.sqlite3'}"
+    await migrate(url)
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:
+            _, mine = await create_key(conn, name="hr-system", role="verify", actor="test")
+            _, other = await create_key(conn, name="someone-else", role="verify", actor="test")
+    finally:
+        await engine.dispose()
+    me, them = {"Authorization": f"Bearer {mine}"}, {"Authorization": f"Bearer {other}"}
+    async with running(service_settings(tmp_path, rate_limit_per_s=0)) as client:
+        items = [{"verifiableCredential": credentials["not_verified"]}, {"verifiableCredential": credentials["verified"]},
+                 {"verifiableCredential": "not.a.jwt"}]
+        resp = await client.post("/verifications", json={"items": items}, headers=me)
+        assert resp.status == 202
+        job_id = (await resp.json())["id"]
+        for _ in range(500):
+            job = await (await client.get(f"/verifications/{job_id}", headers=me)).json()
+            if job["status"] != "running":
+                break
+            await asyncio.sleep(0.02)
+        assert job["status"] == "done" and all("_document" not in item for item in job["items"])
+        made = await client.post("/shares", json={"verification": {"id": job_id, "item": 1}}, headers=me)
+        assert made.status == 201, await made.text()
+        assert (await made.json())["state"] == "verified"
+        first = await (await client.post("/shares", json={"verification": {"id": job_id}}, headers=me)).json()
+        assert first["state"] == "not_verified"  # item 0 by default; every view verifies again
+        for body, headers, status, pointer in (
+                ({"verification": {"id": job_id, "item": 1}}, them, 404, "/verification"),
+                ({"verification": {"id": job_id, "item": 2}}, me, 404, "/verification"),  # refused at submission
+                ({"verification": {"id": job_id, "item": 9}}, me, 404, "/verification"),
+                ({"verification": {"id": "nope", "item": 1}}, me, 400, "/verification/id"),
+                ({"verification": {"id": job_id, "item": -1}}, me, 400, "/verification/item"),
+                ({"verification": {"id": job_id, "item": True}}, me, 400, "/verification/item"),
+                ({"verification": [job_id]}, me, 400, "/verification"),
+                ({"verification": {"id": job_id}, "verifiableCredential": credentials["verified"]}, me, 400,
+                 "/verification"),
+                ({}, me, 400, "/verifiableCredential")):
+            resp = await client.post("/shares", json=body, headers=headers)
+            problem = await resp.json()
+            assert resp.status == status, (body, problem)
+            assert problem["errors"][0]["pointer"] == pointer, problem

@@ -47,7 +47,7 @@ SHARE_ID = re.compile(r"^[A-Za-z0-9_-]{22,128}$")
 #: The longest a share may live, days.
 MAX_SHARE_DAYS = 3660
 _STATIC = Path(__file__).resolve().parent.parent / "static"
-_SHARE_MEMBERS = ("verifiableCredential", "expires", "show")
+_SHARE_MEMBERS = ("verifiableCredential", "verification", "expires", "show")
 
 _PAGE_CSP = ("default-src 'none'; style-src 'self'; img-src 'self' https:; base-uri 'none'; form-action 'none'; "
              "frame-ancestors {ancestors}")
@@ -128,7 +128,7 @@ async def _in_transaction(request: web.Request, work):
 
 
 async def create_share(request: web.Request) -> web.Response:
-    """``POST /shares`` ``{verifiableCredential, expires?, show?}`` -> 201 ``{id, url, ...}``."""
+    """``POST /shares`` ``{verifiableCredential | verification, expires?, show?}`` -> 201 ``{id, url, ...}``."""
     key = await request.config_dict[K.AUTH].require(request, "verify")
     request[K.API_KEY] = key
     settings = request.config_dict[K.SETTINGS]
@@ -143,8 +143,8 @@ async def create_share(request: web.Request) -> web.Response:
     now = now_utc()
     expires = _parse_expires(body.get("expires"), now)
     show = _parse_show(body.get("show"))
-    req = verify_request({"verifiableCredential": body.get("verifiableCredential")}, kind="credential",
-                         settings=settings)
+    credential = await _credential_to_share(request, body, key)
+    req = verify_request({"verifiableCredential": credential}, kind="credential", settings=settings)
     if len(req.presented_bytes) > settings.max_body_bytes:
         raise ProblemError(413, f"the credential is {len(req.presented_bytes)} bytes; the limit is "
                            f"{settings.max_body_bytes} bytes", errors=[FieldProblem("/verifiableCredential", "too large")])
@@ -174,6 +174,43 @@ async def create_share(request: web.Request) -> web.Response:
            "expires": expires.isoformat().replace("+00:00", "Z") if expires else None,
            "show": list(show), "state": state, "verified": answer.verified}
     return web.json_response(out, status=201, headers={"Location": f"/v/{share_id}", "Cache-Control": "no-store"})
+
+
+async def _credential_to_share(request: web.Request, body: dict[str, Any], key) -> Any:
+    """The credential a share is made of: ``verifiableCredential`` as given, or the item of a finished
+    verification job ``{"verification": {"id": job id, "item": index}}`` (``POST /verifications``), which
+    the same key (or an admin key) made. Exactly one of the two.
+
+    :raises ProblemError: neither or both, a malformed reference (400), or no such shareable item (404).
+    """
+    given, reference = "verifiableCredential" in body, body.get("verification")
+    if given and reference is not None:
+        detail = "give verifiableCredential or verification, not both"
+        raise ProblemError(400, detail, errors=[FieldProblem("/verification", detail)])
+    if not given and reference is None:
+        detail = ("verifiableCredential is required (or verification: {id, item} of a finished verification "
+                  "job)")
+        raise ProblemError(400, detail, errors=[FieldProblem("/verifiableCredential", detail)])
+    if given:
+        return body["verifiableCredential"]
+    errors = []
+    if not isinstance(reference, dict):
+        errors.append(FieldProblem("/verification", "must be an object {id, item}"))
+    else:
+        if not isinstance(reference.get("id"), str) or not re.fullmatch(r"[0-9a-f]{24}", reference["id"]):
+            errors.append(FieldProblem("/verification/id", "must be the id of a verification job"))
+        item = reference.get("item", 0)
+        if isinstance(item, bool) or not isinstance(item, int) or item < 0:
+            errors.append(FieldProblem("/verification/item", "must be an item index (0 or more)"))
+        unknown = [k for k in reference if k not in ("id", "item")]
+        errors += [FieldProblem(f"/verification/{k}", "unknown member; a reference has id and item") for k in unknown]
+    if errors:
+        raise ProblemError(400, errors[0].detail, errors=errors)
+    document = await request.config_dict[K.JOBS].shareable(reference["id"], reference.get("item", 0), key)
+    if document is None:
+        detail = "no finished credential item with this job id and index readable by this key"
+        raise ProblemError(404, detail, errors=[FieldProblem("/verification", detail)])
+    return document
 
 
 async def remove_share(request: web.Request) -> web.Response:
