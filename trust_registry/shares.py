@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, insert, select
@@ -65,3 +65,18 @@ async def delete_share(conn: AsyncConnection, *, share_id: str) -> bool:
     """Remove the share under ``share_id`` (the caller commits); True when one was removed."""
     result = await conn.execute(delete(shares).where(shares.c.id_sha256 == share_digest(share_id)))
     return result.rowcount > 0
+
+
+#: how long an expired share is kept so that its page answers 410 Gone (not 404), days.
+EXPIRED_KEPT_DAYS = 30
+
+
+async def purge_expired(conn: AsyncConnection, *, now: datetime, kept_days: float = EXPIRED_KEPT_DAYS) -> int:
+    """Remove shares that expired more than ``kept_days`` before ``now`` (the caller commits).
+
+    Until then an expired share's page answers 410 Gone; afterwards 404, like an id never made.
+
+    :returns: how many were removed.
+    """
+    result = await conn.execute(delete(shares).where(shares.c.expires_at < now - timedelta(days=kept_days)))
+    return result.rowcount or 0

@@ -299,3 +299,29 @@ async def test_an_item_of_a_finished_verification_job_is_shared_by_its_key_only(
             problem = await resp.json()
             assert resp.status == status, (body, problem)
             assert problem["errors"][0]["pointer"] == pointer, problem
+
+
+async def test_shares_expired_long_ago_are_purged_and_recent_ones_still_answer_gone(tmp_path):
+    from trust_registry.shares import Share, get_share, insert_share, purge_expired
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'registry.sqlite3'}"
+    await migrate(url)
+    engine = create_engine(url)
+    now = datetime.now(timezone.utc)
+    try:
+        async with engine.begin() as conn:
+            for share_id, expires in (("long-ago-expired-share-id-000", now - timedelta(days=40)),
+                                      ("recently-expired-share-id-0000", now - timedelta(days=10)),
+                                      ("never-expiring-share-id-000000", None)):
+                await insert_share(conn, share_id=share_id, share=Share(document={"id": share_id}, show=(),
+                                                                         created_at=now - timedelta(days=50),
+                                                                         expires_at=expires, owner=None))
+        async with engine.begin() as conn:
+            assert await purge_expired(conn, now=now) == 1
+        async with engine.connect() as conn:
+            assert await get_share(conn, share_id="long-ago-expired-share-id-000") is None
+            recent = await get_share(conn, share_id="recently-expired-share-id-0000")
+            assert recent is not None and recent.expired(now)
+            assert await get_share(conn, share_id="never-expiring-share-id-000000") is not None
+    finally:
+        await engine.dispose()

@@ -27,7 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from yarl import URL
 
 from trust_registry.errors import RegistryUnavailable
-from trust_registry.shares import Share, delete_share, get_share, insert_share
+from trust_registry.shares import Share, delete_share, get_share, insert_share, purge_expired
 
 from verifier import constants as C
 from verifier.errors import InputError
@@ -164,6 +164,7 @@ async def create_share(request: web.Request) -> web.Response:
                   owner=key.id if key is not None else None)
 
     async def write(conn):
+        await purge_expired(conn, now=now)
         await insert_share(conn, share_id=share_id, share=share)
     await _in_transaction(request, write)
     state, _ = verdict_state(answer.body)
