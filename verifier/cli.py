@@ -164,6 +164,27 @@ async def _verify_all(files: tuple[str, ...], settings: Settings, options: Verif
     return worst
 
 
+def _install_pinned(install, url: str, file: Path) -> None:
+    """``contexts add`` / ``schemas add``: install FILE for URL in the data directory, pinned by SHA-256."""
+    settings = _settings_or_usage()
+    try:
+        entry = install(url, file, settings.data_dir)
+    except (ValueError, InputError) as exc:
+        raise click.UsageError(str(exc)) from exc
+    click.echo(f"installed {url} (sha256 {entry['sha256']})")
+
+
+def _list_pinned(list_entries, what: str) -> None:
+    """``contexts list`` / ``schemas list``: one line per entry, URL, SHA-256 and source, tab-separated."""
+    settings = _settings_or_usage()
+    try:
+        entries = list_entries(settings.data_dir)
+    except VerifierError as exc:
+        raise click.ClickException(f"cannot read the installed {what}: {exc.detail}") from exc
+    for entry in entries:
+        click.echo(f"{entry['url']}\t{entry.get('sha256', '')}\t{entry.get('source', '')}")
+
+
 @main.group()
 def contexts() -> None:
     """Manage JSON-LD contexts (bundled ones are pinned; operators add others, e.g. CLR 2.0)."""
@@ -176,12 +197,7 @@ def contexts_add(url: str, file: Path) -> None:
     """Install the context at URL from FILE, pinned by its SHA-256, in the data directory."""
     from verifier.contexts import install_context
 
-    settings = _settings_or_usage()
-    try:
-        entry = install_context(url, file, settings.data_dir)
-    except (ValueError, InputError) as exc:
-        raise click.UsageError(str(exc)) from exc
-    click.echo(f"installed {url} (sha256 {entry['sha256']})")
+    _install_pinned(install_context, url, file)
 
 
 @contexts.command("list")
@@ -189,13 +205,7 @@ def contexts_list() -> None:
     """List bundled and installed contexts with their SHA-256 and source."""
     from verifier.contexts import list_contexts
 
-    settings = _settings_or_usage()
-    try:
-        entries = list_contexts(settings.data_dir)
-    except VerifierError as exc:
-        raise click.ClickException(f"cannot read the installed contexts: {exc.detail}") from exc
-    for entry in entries:
-        click.echo(f"{entry['url']}\t{entry.get('sha256', '')}\t{entry.get('source', '')}")
+    _list_pinned(list_contexts, "contexts")
 
 
 @main.group()
@@ -210,12 +220,7 @@ def schemas_add(url: str, file: Path) -> None:
     """Install the JSON Schema at URL from FILE, pinned by its SHA-256, in the data directory."""
     from verifier.schemas import install_schema
 
-    settings = _settings_or_usage()
-    try:
-        entry = install_schema(url, file, settings.data_dir)
-    except (ValueError, InputError) as exc:
-        raise click.UsageError(str(exc)) from exc
-    click.echo(f"installed {url} (sha256 {entry['sha256']})")
+    _install_pinned(install_schema, url, file)
 
 
 @schemas.command("list")
@@ -223,13 +228,7 @@ def schemas_list() -> None:
     """List installed JSON Schemas with their SHA-256."""
     from verifier.schemas import list_schemas
 
-    settings = _settings_or_usage()
-    try:
-        entries = list_schemas(settings.data_dir)
-    except VerifierError as exc:
-        raise click.ClickException(f"cannot read the installed schemas: {exc.detail}") from exc
-    for entry in entries:
-        click.echo(f"{entry['url']}\t{entry['sha256']}\t{entry['source']}")
+    _list_pinned(list_schemas, "schemas")
 
 
 @main.command()
