@@ -12,8 +12,12 @@ presentation carries (issue 11, "Holder binding"):
 * when the credential's ``credentialSubject.id`` is a DID, a signer is that subject (with several
   subjects, one of them). A JWT credential's subject is its ``sub`` when the ``vc`` claim has none.
 
-``not_applicable``: a credential given alone, or carried by another credential (nested in a CLR, or an
-endorsement) rather than by a presentation; a subject
+A credential nested in a ``ClrCredential`` that a presentation carries is presented by that presentation's
+signer like any other (CLR 2.0 ``ClrSubject.verifiableCredential``: the learner's credentials): otherwise a
+stranger would wrap someone else's credential in a CLR she issued to herself and present that.
+
+``not_applicable``: a credential given alone, or carried by credentials only (nested in a CLR given alone,
+or an endorsement, whose subject is not a person) rather than by a presentation; a subject
 named only by ``identifier`` (hashed email, student id: see the ``recipient`` check) or by an id that is
 not a DID; a bearer credential with no subject id; ``holderBinding: off``; an unsigned presentation
 (VC-API ``presentation``). The last three say, as a ``HOLDER_NOT_BOUND`` warning, that nothing binds the
@@ -45,6 +49,17 @@ def applies_to(item: CredentialItem) -> bool:
 
 def _parent(item: CredentialItem, ctx: CheckContext) -> CredentialItem | None:
     return next((i for i in ctx.presented.items if i.pointer == item.parent), None)
+
+
+def _presenter(item: CredentialItem, ctx: CheckContext) -> CredentialItem | None:
+    """The presentation that presents ``item``: its parent, or the presentation carrying the CLR (the chain of
+    CLRs) it is nested in; None for an endorsement, or when no presentation carries it."""
+    if item.endorsement:
+        return None
+    parent = _parent(item, ctx)
+    while parent is not None and parent.kind == "credential" and not parent.endorsement:
+        parent = _parent(parent, ctx)
+    return parent if parent is not None and parent.kind == "presentation" else None
 
 
 def _same(controller: str, party: str) -> bool:
@@ -96,9 +111,9 @@ def signers_of(presentation: CredentialItem, ctx: CheckContext) -> list[str] | N
 
 async def run(item: CredentialItem, ctx: CheckContext) -> CheckResult:
     """Compare the presentation's signer with its ``holder`` and with the credential's subject DID."""
-    parent = _parent(item, ctx)
-    if parent is None or parent.kind != "presentation":
-        return _result(Outcome.NOT_APPLICABLE, "carried by another credential (nested in a CLR, or an "
+    parent = _presenter(item, ctx)
+    if parent is None:
+        return _result(Outcome.NOT_APPLICABLE, "carried by another credential (nested in a CLR given alone, or an "
                        "endorsement), not by a presentation: nobody presents it on its own", item)
     if ctx.options.holder_binding == "off":
         return _result(Outcome.NOT_APPLICABLE, "holder binding is off (options.holderBinding)", item,

@@ -8,10 +8,13 @@ An HR system asks "was this issued to this candidate?" with ``options.recipient`
 for ``id`` and ``url``, from ``credentialSubject.id`` itself. The comparison rules (hex and email
 case-insensitive) are :func:`verifier.identity_hash.identity_matches`.
 
-``not_applicable`` when no recipient is asked for, for a credential nested in a CLR (the CLR's own
-subject is the learner's) and for an endorsement (its subject is an achievement or an issuer). Asked for, it is required: ``passed`` on a match, ``failed`` with
+``not_applicable`` when no recipient is asked for, and for an endorsement (its subject is an achievement or an
+issuer). Asked for, it is required: ``passed`` on a match, ``failed`` with
 ``RECIPIENT_MISMATCH`` when the credential names a recipient of that kind who is someone else, or
-``RECIPIENT_NOT_STATED`` when it names none of that kind. ``indeterminate`` when the credential's proof
+``RECIPIENT_NOT_STATED`` when it names none of that kind. A credential nested in a CLR is judged too (a
+CLR's subject names the learner, and its nested credentials are that learner's: one naming someone else
+is not the candidate's, whoever made the CLR), except that one naming no recipient of that kind is
+``not_applicable``: the CLR's own subject answers for it. ``indeterminate`` when the credential's proof
 did not pass: the identifiers read are the signed ones only (``identifier`` and its fields are compared
 by the signed-meaning gate, :data:`verifier.checked_terms.SHAPES` "subject" and "identity").
 """
@@ -25,6 +28,7 @@ from verifier.checks.context import CheckContext
 from verifier.checks.holder_binding import subject_ids
 from verifier.errors import MalformedValue
 from verifier.identity_hash import identity_matches, looks_hashed
+from verifier.ob2 import is_ob2
 from verifier.parse import CredentialItem
 from verifier.report import CheckResult, Outcome
 
@@ -48,7 +52,19 @@ def applies_to(item: CredentialItem) -> bool:
     return item.kind == "credential"
 
 
+def _ob2_identity(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """An Open Badges 2.0 assertion's ``recipient`` (OB 2.0 IdentityObject: ``type``, ``identity``, ``hashed``,
+    ``salt``) in the OB 3.0 shape read below; OB 2.0 ``type: id`` is an ``identifier``."""
+    r = document.get("recipient")
+    if not isinstance(r, dict):
+        return []
+    kind = "identifier" if r.get("type") == "id" else r.get("type")
+    return [{"identityType": kind, "identityHash": r.get("identity"), "hashed": r.get("hashed"), "salt": r.get("salt")}]
+
+
 def _identities(document: dict[str, Any]) -> list[dict[str, Any]]:
+    if is_ob2(document):  # issue 11: the assertion's recipient (its proof covers it: JWS bytes, or the hosted copy)
+        return _ob2_identity(document)
     subject = document.get("credentialSubject")
     out: list[dict[str, Any]] = []
     for s in subject if isinstance(subject, list) else [subject]:
@@ -59,6 +75,7 @@ def _identities(document: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _nested_in_credential(item: CredentialItem, ctx: CheckContext) -> bool:
+    """Carried by a credential (a CLR): judged, but defers to the carrier's subject when it names no recipient."""
     parent = next((i for i in ctx.presented.items if i.pointer == item.parent), None)
     return parent is not None and parent.kind == "credential"
 
@@ -73,9 +90,10 @@ async def run(item: CredentialItem, ctx: CheckContext) -> CheckResult:
     wanted = ctx.options.recipient
     if wanted is None:
         return _result(Outcome.NOT_APPLICABLE, "no recipient was asked for (options.recipient)", item)
-    if _nested_in_credential(item, ctx):
-        return _result(Outcome.NOT_APPLICABLE, "carried by another credential (nested in a CLR, whose own subject "
-                       "names the learner, or an endorsement, whose subject is not the learner)", item)
+    if item.endorsement:
+        return _result(Outcome.NOT_APPLICABLE, "an endorsement: its subject is an achievement, an issuer or a "
+                       "credential, not the learner", item)
+    nested = _nested_in_credential(item, ctx)
     own = ctx.prior.get((item.pointer, C.CHECK_PROOF))
     if own is None or own.outcome != Outcome.PASSED:
         return _result(Outcome.INDETERMINATE, "the credential's proof did not verify, so its subject's identifiers "
@@ -102,6 +120,9 @@ async def run(item: CredentialItem, ctx: CheckContext) -> CheckResult:
     if value in ids:
         return _result(Outcome.PASSED, f"issued to the {kind} asked for (credentialSubject.id)", item,
                        evidence={"recipient": {"type": kind, "credentialSubject": value}})
+    if not relevant and not ids and nested:
+        return _result(Outcome.NOT_APPLICABLE, f"nested in a CLR and naming no recipient by {kind}: the CLR's own "
+                       "subject names the learner", item)
     if not relevant and not ids:
         return _result(Outcome.FAILED, f"the credential names no recipient by {kind} (no identifier of identityType "
                        f"{' / '.join(sorted(types))}{' and no credentialSubject.id' if kind in ('id', 'url') else ''})",

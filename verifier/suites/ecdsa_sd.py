@@ -250,7 +250,8 @@ def verify_derived_proof(document: dict[str, Any], proof: dict[str, Any], previo
     :returns: ``{"alg": "ES256", "disclosure": {...}, "warnings": [[code, detail]]}``; ``disclosure``
         holds the counts and the disclosed statements (canonical N-Quads, mandatory and selective) and
         ``properties``: for each watched property (:data:`WATCHED_PROPERTIES`) ``"mandatory"``,
-        ``"selective"`` or ``"not disclosed"``.
+        ``"selective"`` or ``"not disclosed"``, and for the credential's ``type`` statements
+        ``"mandatory"`` (all of them) or ``"selective"`` (a type the holder could leave out).
     :raises InvalidProof: a base proof, a malformed proof value, a P-384 or other non-P-256 key,
         mandatory indexes beyond the document, a blank node without a label.
     :raises InvalidSignature: the statement count differs from the signature count, or the base
@@ -315,10 +316,14 @@ def _report(mandatory: list[tuple[str, str]], selective: list[tuple[str, str]], 
     credential_nodes = {m.group(1) for _, line in mandatory + selective
                         if (m := _QUAD.fullmatch(line.rstrip("\n"))) and m.group(4) is None
                         and m.group(2) == f"<{RDF_TYPE}>" and m.group(3) == f"<{CRED}VerifiableCredential>"}
+    properties["type"] = "mandatory"
     for kind, group in (("selective", selective), ("mandatory", mandatory)):
         for _, line in group:
             m = _QUAD.fullmatch(line.rstrip("\n"))
             if m and m.group(4) is None and m.group(1) in credential_nodes:
+                if m.group(2) == f"<{RDF_TYPE}>":  # one type left to the holder can be dropped, with its checks
+                    properties["type"] = "selective" if kind == "selective" else properties["type"]
+                    continue
                 name = WATCHED_PROPERTIES.get(m.group(2)[1:-1])
                 if name is not None and properties[name] != "mandatory":
                     properties[name] = kind
