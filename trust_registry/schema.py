@@ -138,3 +138,15 @@ api_keys = Table(
     Column("created_by", String(200), nullable=False),
     Column("revoked_at", UtcDateTime),
 )
+
+# Shared verifications (issue 12 "Share"): a credential kept so its public page can re-verify it. The
+# share id is a bearer capability: only its SHA-256 is stored, so a copy of the database names no page.
+shares = Table(
+    "shares", metadata,
+    Column("id_sha256", String(64), primary_key=True),
+    Column("document", JSON, nullable=False),  # the credential: a JSON object, or a compact JWT string
+    Column("show", JSON, nullable=False),      # the learner-facing fields opted in (list of names)
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime),
+    Column("owner", String(32)),               # the API key id that created it (None in open mode)
+)

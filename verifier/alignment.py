@@ -54,6 +54,11 @@ def _esco_uri(url: str) -> str:
     return unquote(query["uri"][0]) if query.get("uri") else url
 
 
+def found(framework: str, by: str | None, code: str | None = None, kind: str | None = None) -> dict[str, Any]:
+    """The answer of :func:`recognise`."""
+    return {"framework": framework, "recognisedBy": by, "code": code, "targetKind": kind}
+
+
 def recognise(alignment: dict[str, Any]) -> dict[str, Any]:
     """Name the framework an alignment points into.
 
@@ -67,7 +72,6 @@ def recognise(alignment: dict[str, Any]) -> dict[str, Any]:
 
     target_type, url, code, framework = text("targetType"), text("targetUrl"), text("targetCode"), text("targetFramework")
     host = _host(url)
-    found = lambda fw, by, c=None, kind=None: {"framework": fw, "recognisedBy": by, "code": c, "targetKind": kind}  # noqa: E731
 
     if target_type in _TARGET_TYPES:
         fw, kind = _TARGET_TYPES[target_type]

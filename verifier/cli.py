@@ -17,7 +17,7 @@ from typing import BinaryIO
 
 import click
 
-from verifier.errors import InputError, MalformedValue, VerifierError
+from verifier.errors import FetchError, InputError, MalformedValue, VerifierError
 from verifier.options import HOLDER_BINDING_MODES, RECIPIENT_TYPES, Recipient, VerifyOptions
 from verifier.settings import Settings, SettingsError, load_settings
 from verifier.timestamps import parse_timestamp
@@ -28,6 +28,25 @@ EXIT_VERIFIED, EXIT_NOT_VERIFIED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 def _read_limited(stream: BinaryIO, limit: int) -> bytes:
     """Read at most ``limit + 1`` bytes so an oversized input is reported, not loaded whole."""
     return stream.read(limit + 1)
+
+
+async def _presented(path: str, env, options: VerifyOptions) -> bytes:
+    """The bytes to verify: a file (a baked PNG/SVG badge is opened), standard input, or a URL (issue 11).
+
+    :raises InputError: unreadable input. :raises FetchError: the URL could not be retrieved.
+    """
+    from verifier.baked import image_kind
+    from verifier.links import from_image, from_url
+
+    limits = options.limits
+    if path.startswith(("https://", "http://")):
+        return await from_url(path, env.documents, max_image_bytes=limits.max_image_bytes)
+    raw = _read_input(path, max(limits.max_body_bytes, limits.max_image_bytes))
+    if image_kind(raw) is not None:
+        return await from_image(raw, env.documents, max_image_bytes=limits.max_image_bytes)
+    if len(raw) > limits.max_body_bytes:
+        raise InputError(f"{path}: larger than the limit of {limits.max_body_bytes} bytes")
+    return raw
 
 
 def _read_input(path: str, limit: int) -> bytes:
@@ -69,8 +88,9 @@ def verify(files: tuple[str, ...], as_json: bool, offline_bundle: Path | None, a
            challenge: str | None, domain: str | None, require_trusted_issuer: bool,
            require_schema: bool = False, require_endorsements: bool = False, lang: str | None = None,
            holder_binding: str = "required", recipient: str | None = None) -> None:
-    """Verify each FILE (a path, or - for standard input): JSON-LD credential or presentation (enveloped
-    ones included), or a JWT."""
+    """Verify each FILE (a path, - for standard input, or an https URL): JSON-LD credential or presentation
+    (enveloped ones included), a JWT, an Open Badges 2.0 assertion (JSON or JWS), a baked PNG/SVG badge, or a
+    link to any of them."""
     import os
 
     from verifier.i18n import LANGUAGES, from_environment, normalise
@@ -122,8 +142,9 @@ async def _verify_all(files: tuple[str, ...], settings: Settings, options: Verif
     async with open_trust_source(settings) as trust, open_environment(settings, trust=trust) as env:
         for path in files:
             try:
-                report = await verify_input(_read_input(path, options.limits.max_body_bytes), env=env, options=options)
-            except InputError as exc:
+                data = await _presented(path, env, options)
+                report = await verify_input(data, env=env, options=options)
+            except (InputError, FetchError) as exc:
                 worst = max(worst, EXIT_USAGE)
                 problem = problem_details(exc.problem_code, exc.detail, **({"pointer": exc.pointer} if exc.pointer else {}))
                 problem["title"] = problem_message(exc.problem_code, lang)
@@ -143,6 +164,27 @@ async def _verify_all(files: tuple[str, ...], settings: Settings, options: Verif
     return worst
 
 
+def _install_pinned(install, url: str, file: Path) -> None:
+    """``contexts add`` / ``schemas add``: install FILE for URL in the data directory, pinned by SHA-256."""
+    settings = _settings_or_usage()
+    try:
+        entry = install(url, file, settings.data_dir)
+    except (ValueError, InputError) as exc:
+        raise click.UsageError(str(exc)) from exc
+    click.echo(f"installed {url} (sha256 {entry['sha256']})")
+
+
+def _list_pinned(list_entries, what: str) -> None:
+    """``contexts list`` / ``schemas list``: one line per entry, URL, SHA-256 and source, tab-separated."""
+    settings = _settings_or_usage()
+    try:
+        entries = list_entries(settings.data_dir)
+    except VerifierError as exc:
+        raise click.ClickException(f"cannot read the installed {what}: {exc.detail}") from exc
+    for entry in entries:
+        click.echo(f"{entry['url']}\t{entry.get('sha256', '')}\t{entry.get('source', '')}")
+
+
 @main.group()
 def contexts() -> None:
     """Manage JSON-LD contexts (bundled ones are pinned; operators add others, e.g. CLR 2.0)."""
@@ -155,12 +197,7 @@ def contexts_add(url: str, file: Path) -> None:
     """Install the context at URL from FILE, pinned by its SHA-256, in the data directory."""
     from verifier.contexts import install_context
 
-    settings = _settings_or_usage()
-    try:
-        entry = install_context(url, file, settings.data_dir)
-    except (ValueError, InputError) as exc:
-        raise click.UsageError(str(exc)) from exc
-    click.echo(f"installed {url} (sha256 {entry['sha256']})")
+    _install_pinned(install_context, url, file)
 
 
 @contexts.command("list")
@@ -168,13 +205,7 @@ def contexts_list() -> None:
     """List bundled and installed contexts with their SHA-256 and source."""
     from verifier.contexts import list_contexts
 
-    settings = _settings_or_usage()
-    try:
-        entries = list_contexts(settings.data_dir)
-    except VerifierError as exc:
-        raise click.ClickException(f"cannot read the installed contexts: {exc.detail}") from exc
-    for entry in entries:
-        click.echo(f"{entry['url']}\t{entry.get('sha256', '')}\t{entry.get('source', '')}")
+    _list_pinned(list_contexts, "contexts")
 
 
 @main.group()
@@ -189,12 +220,7 @@ def schemas_add(url: str, file: Path) -> None:
     """Install the JSON Schema at URL from FILE, pinned by its SHA-256, in the data directory."""
     from verifier.schemas import install_schema
 
-    settings = _settings_or_usage()
-    try:
-        entry = install_schema(url, file, settings.data_dir)
-    except (ValueError, InputError) as exc:
-        raise click.UsageError(str(exc)) from exc
-    click.echo(f"installed {url} (sha256 {entry['sha256']})")
+    _install_pinned(install_schema, url, file)
 
 
 @schemas.command("list")
@@ -202,13 +228,7 @@ def schemas_list() -> None:
     """List installed JSON Schemas with their SHA-256."""
     from verifier.schemas import list_schemas
 
-    settings = _settings_or_usage()
-    try:
-        entries = list_schemas(settings.data_dir)
-    except VerifierError as exc:
-        raise click.ClickException(f"cannot read the installed schemas: {exc.detail}") from exc
-    for entry in entries:
-        click.echo(f"{entry['url']}\t{entry['sha256']}\t{entry['source']}")
+    _list_pinned(list_schemas, "schemas")
 
 
 @main.command()

@@ -62,6 +62,8 @@ class Environment:
     :ivar cpu: the CPU runner.
     :ivar trust: the trust source, or None when no registry is configured.
     :ivar status: the status source, or None when status checking is not available.
+    :ivar documents: hosted documents (Open Badges 2.0 assertions, BadgeClasses, Profiles, keys; verification
+        by link), a :class:`verifier.ob2.documents.HostedDocuments`, or None when not available.
     :ivar fetcher: the process's :class:`verifier.fetch.Fetcher`, or None (offline bundle, or none given):
         the ``schema`` check uses it only when ``resources.fetch_schemas`` is set.
     """
@@ -71,4 +73,5 @@ class Environment:
     cpu: CpuRunner
     trust: TrustSource | None = None
     status: StatusSource | None = None
+    documents: Any = None
     fetcher: Any = None

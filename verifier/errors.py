@@ -17,6 +17,7 @@ edge (STYLE.md rule 4). Third-party errors are mapped by class at the boundary w
     │   └── StatusVerificationFailed   a status list did not verify
     └── CheckNotPossible               the check could not be decided    -> outcome "indeterminate"
         ├── FetchError                 network error, timeout, bad status, size cap, refused target
+        │   └── HttpStatusError        the server answered a non-2xx status (``status`` says which)
         ├── UnknownContext             a JSON-LD context that is neither bundled nor installed
         ├── UnsupportedCryptosuite     a proof type / cryptosuite / algorithm we do not implement
         └── ResolutionError            a DID or key could not be resolved
@@ -126,6 +127,18 @@ class FetchError(CheckNotPossible):
     """An outbound fetch failed: network error, timeout, status, content type, size cap or refused target."""
 
     problem_code = C.PROBLEM_RETRIEVAL_ERROR
+
+
+class HttpStatusError(FetchError):
+    """The server answered a final status outside 2xx (RFC 9110 §15); ``status`` is that code.
+
+    Kept apart so a caller can act on a status by class and number, never by message text (e.g. Open Badges
+    2.0 "Verification": a hosted assertion answering 410 Gone is revoked).
+    """
+
+    def __init__(self, detail: str, *, status: int, problem_code: str | None = None, pointer: str | None = None):
+        super().__init__(detail, problem_code=problem_code, pointer=pointer)
+        self.status = status
 
 
 class UnknownContext(CheckNotPossible):

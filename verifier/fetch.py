@@ -29,7 +29,7 @@ import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 from yarl import URL
 
-from verifier.errors import FetchError
+from verifier.errors import FetchError, HttpStatusError
 
 __all__ = ["Fetcher", "FetchResult", "check_url", "is_loopback_host"]
 
@@ -245,7 +245,7 @@ class Fetcher:
                     target = self._redirect_target(target, location)
                     continue
                 if not 200 <= resp.status < 300:
-                    raise FetchError(f"{target} answered HTTP {resp.status}")
+                    raise HttpStatusError(f"{target} answered HTTP {resp.status}", status=resp.status)
                 body = await self._read_capped(resp, target)
                 return FetchResult(url=str(target), status=resp.status,
                                    content_type=(resp.content_type or "").lower(), body=body,

@@ -53,6 +53,8 @@ MESSAGES: dict[str, tuple[str, bool]] = {
     C.PROBLEM_SELECTIVE_DISCLOSURE_WITHHOLDABLE: ("Selective disclosure: the holder could withhold a property the "
                                                   "checks rely on", False),
     C.PROBLEM_STATUS_LIST_ID_MISMATCH: ("The status list's id is not the URL it was read from", False),
+    C.PROBLEM_HOSTED_ASSERTION_MISMATCH: ("The assertion its issuer hosts is not the one presented", False),
+    C.PROBLEM_OUT_OF_VERIFICATION_SCOPE: ("The assertion is not hosted where its issuer allows", False),
     C.PROBLEM_SCHEMA_VALIDATION_ERROR: ("The credential does not satisfy its credentialSchema", False),
     C.PROBLEM_SCHEMA_NOT_AVAILABLE: ("The credential's JSON Schema is not installed or could not be read", False),
     C.PROBLEM_UNSUPPORTED_SCHEMA_TYPE: ("The credentialSchema type is not supported", False),

@@ -21,6 +21,7 @@ class Limits:
     :ivar max_fetch_bytes: largest response body an outbound fetch may return, bytes.
     :ivar fetch_timeout_s: per-request timeout of outbound fetches, seconds.
     :ivar canonicalization_max_work: RDFC-1.0 work budget (hash operations; RDFC-1.0 §4.4 poison graphs).
+    :ivar max_image_bytes: largest baked badge image (PNG or SVG) accepted, bytes (issue 11).
     """
 
     max_body_bytes: int = 1_000_000
@@ -29,6 +30,7 @@ class Limits:
     max_fetch_bytes: int = 2_000_000
     fetch_timeout_s: float = 5.0
     canonicalization_max_work: int = 200_000
+    max_image_bytes: int = 4_000_000
 
 
 #: ``holderBinding`` values (issue 11): the ``holder_binding`` check counts towards ``verified``, is

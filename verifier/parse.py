@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 from verifier.errors import InputError
 from verifier.jsontext import loads_limited
+from verifier.ob2 import is_ob2
 from verifier.options import Limits
 
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
@@ -47,13 +48,14 @@ class Jwt:
     :ivar compact: the compact serialization.
     :ivar header: decoded protected header.
     :ivar payload: decoded payload (JSON object).
-    :ivar style: ``"vc1.1"`` (``vc``/``vp`` claim) or ``"vc2.0"`` (payload is the document).
+    :ivar style: ``"vc1.1"`` (``vc``/``vp`` claim), ``"vc2.0"`` (payload is the document) or ``"ob2"``
+        (an Open Badges 2.0 signed assertion: the payload is the Assertion).
     """
 
     compact: str
     header: dict[str, Any]
     payload: dict[str, Any]
-    style: Literal["vc1.1", "vc2.0"]
+    style: Literal["vc1.1", "vc2.0", "ob2"]
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,11 @@ class CredentialItem:
         ctx = self.document.get("@context")
         first = ctx[0] if isinstance(ctx, list) and ctx else ctx
         return {VC_V1: "1.1", VC_V2: "2.0"}.get(first) if isinstance(first, str) else None
+
+    @property
+    def is_ob2(self) -> bool:
+        """An Open Badges 2.0 assertion (hosted JSON, or signed: a JWS of style ``ob2``), see :mod:`verifier.ob2`."""
+        return self.kind == "credential" and is_ob2(self.document)
 
 
 @dataclass(frozen=True)
@@ -116,7 +123,7 @@ def _b64url_json(segment: str, what: str, limits: Limits) -> dict[str, Any]:
 
 
 def parse_jwt(compact: str, limits: Limits) -> tuple[Jwt, dict[str, Any], str]:
-    """Decode a compact VC-JWT or VP-JWT without checking its signature.
+    """Decode a compact VC-JWT or VP-JWT (or an Open Badges 2.0 signed assertion) without checking its signature.
 
     :returns: (the :class:`Jwt`, the credential/presentation document, ``"credential"``/``"presentation"``).
     :raises InputError: not a compact JWS, undecodable segments, or neither a VC nor a VP.
@@ -127,6 +134,8 @@ def parse_jwt(compact: str, limits: Limits) -> tuple[Jwt, dict[str, Any], str]:
     h, p, _ = compact.split(".")
     header = _b64url_json(h, "header", limits)
     payload = _b64url_json(p, "payload", limits)
+    if is_ob2(payload):  # Open Badges 2.0 signed assertion: the JWS payload is the Assertion (OB 2.0 "Signed")
+        return Jwt(compact, header, payload, "ob2"), payload, "credential"
     if isinstance(payload.get("vc"), dict):
         return Jwt(compact, header, payload, "vc1.1"), _map_jwt_claims(payload["vc"], payload), "credential"
     if isinstance(payload.get("vp"), dict):

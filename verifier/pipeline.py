@@ -20,7 +20,7 @@ from verifier.options import VerifyOptions
 from verifier.parse import CredentialItem, Presented
 from verifier.report import CheckResult, Outcome, Report, problem_from_result
 from verifier.messages import problem_details
-from verifier.skills_summary import report_summary
+from verifier.summary_basis import report_summary
 from verifier.summary import summarize, with_registry_display
 from verifier.timestamps import format_timestamp
 

@@ -30,18 +30,23 @@ def render_text(report: Report, *, source: str, lang: str = "en") -> str:
         lines.append("  " + text("cli.issued_by", lang, what=what, issuer=issuer_words(top.get("issuer") or {}, lang)))
     if body["summary"].get("notice"):
         lines.append(f"  {body['summary']['notice']}")
-    names = [s.get("targetName") or s.get("targetCode") or s.get("targetUrl") for s in body["summary"].get("skills", [])]
-    if any(names):
-        lines.append("  " + text("cli.skills", lang, skills="; ".join(n for n in names if n)))
+    names: dict[str, None] = {}
+    for skill in body["summary"].get("skills", []):
+        name = skill.get("targetName") or skill.get("targetCode") or skill.get("targetUrl")
+        if name:
+            names[f"{name} [{skill['frameworkName']}]"] = None
+    if names:
+        lines.append("  " + text("cli.skills", lang, skills="; ".join(names)))
     answer = {True: "cli.trusted.yes", False: "cli.trusted.no", None: "cli.trusted.unknown"}[report.trusted]
     lines.append("  " + text("cli.trusted", lang, answer=text(answer, lang)))
+    width = max((len(r.check) for r in report.results), default=0)  # the check column fits the longest id
     for r, row in zip(report.results, body["results"]):
-        where = f" [{r.target}]" if r.target else ""
-        lines.append(f"  {outcome_mark(r.outcome.value, lang):<11} {r.check:<13}{where} {row['title']}")
+        where = f"[{r.target}] " if r.target else ""
+        lines.append(f"  {outcome_mark(r.outcome.value, lang):<11} {r.check:<{width}} {where}{row['title']}")
         if r.outcome not in (Outcome.PASSED, Outcome.NOT_APPLICABLE):
             if row.get("message"):
-                lines.append(f"  {'':<11} {'':<13} {row['message']}")
-            lines.append(f"  {'':<11} {'':<13} " + text("cli.detail", lang, detail=r.detail))
+                lines.append(f"  {'':<11} {'':<{width}} {row['message']}")
+            lines.append(f"  {'':<11} {'':<{width}} " + text("cli.detail", lang, detail=r.detail))
     for w in body["warnings"]:
         lines.append("  " + text("cli.warning", lang, message=f"{w['title']} ({w['detail']})"))
     return "\n".join(lines)

@@ -89,7 +89,7 @@ class Report:
     :ivar credential: summary of the (top-level) credential or presentation.
     :ivar credentials: summaries of nested credentials (VP members, CLR achievements), by pointer.
     :ivar required_checks: the checks that count towards ``verified``, in report order.
-    :ivar summary: the skills summary (:func:`verifier.skills_summary.report_summary`), language-neutral.
+    :ivar summary: the skills summary (:func:`verifier.summary_basis.report_summary`), language-neutral.
     :ivar checked_at: the instant the report judges at (RFC 3339 UTC), or None.
     """
 

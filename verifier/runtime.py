@@ -46,8 +46,11 @@ async def open_environment(settings: Settings, *, executor: Executor | None = No
                 strict_status_signer=settings.strict_status_signer,
                 strict_list_length=settings.strict_status_list_length,
                 authorised_signer=(lambda i, s, at: authorised(i, s, at=at)) if authorised else None)
+        from verifier.ob2.documents import HostedDocuments
+
+        documents = HostedDocuments(resources=resources, fetcher=fetcher)
         yield Environment(resources=resources, key_resolver=resolver, cpu=cpu, trust=trust, status=status,
-                          fetcher=fetcher)
+                          fetcher=fetcher, documents=documents)
     finally:
         if fetcher is not None:
             await fetcher.close()

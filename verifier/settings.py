@@ -41,6 +41,7 @@ Every URL, timeout and cap is a field; a bad value names the variable and the va
 ``LER_CALLBACK_RETRY_BASE_S``  async jobs: first callback retry delay, doubling each time, seconds (0.5)
 ``LER_CALLBACK_MAX_ATTEMPTS``  async jobs: callback delivery attempts (6)
 ``LER_LOG_LEVEL``              log level of the JSON logs (INFO)
+``LER_PUBLIC_URL``             shares: the service's public origin in share links (unset: the request's)
 =============================  =================================================================
 """
 
@@ -103,6 +104,7 @@ class Settings(BaseSettings):
     max_batch_body_bytes: int = Field(default=20_000_000, gt=0)
     callback_retry_base_s: float = Field(default=0.5, gt=0, le=600)
     callback_max_attempts: int = Field(default=6, gt=0, le=50)
+    public_url: str | None = Field(default=None, pattern=r"^https?://[^/?#\s]+$")
     log_level: str = Field(default="INFO", pattern=r"^(?i:DEBUG|INFO|WARNING|ERROR|CRITICAL)$")
 
     def limits(self) -> Limits:

@@ -26,6 +26,8 @@ def summarize(item: CredentialItem) -> dict[str, Any]:
     """Return ``{id, type, issuer, issuerName, subject, name, achievement, format}`` (missing keys omitted)."""
     doc = item.document
     out: dict[str, Any] = {"kind": item.kind, "format": "jwt" if item.jwt else "ldp"}
+    if item.is_ob2:
+        out["format"] = "ob2-signed" if item.jwt else "ob2-hosted"
     if isinstance(doc.get("id"), str):
         out["id"] = doc["id"]
     types = doc.get("type")

@@ -101,7 +101,7 @@ class ResultWaiter:
     #: how often a waiter reads the stored result while the listener is not subscribed, seconds.
     UNSUBSCRIBED_POLL_S = 0.05
 
-    def __init__(self, redis: ArqRedis, channel: str, *, fallback_poll_s: float = 0.5):
+    def __init__(self, redis: ArqRedis, channel: str, *, fallback_poll_s: float = 1.0):
         self.redis = redis
         self.channel = channel
         self.fallback_poll_s = fallback_poll_s

@@ -121,6 +121,10 @@ def requests_from_json(data: list[dict[str, Any]]) -> list[VerifyRequest | dict[
             for entry in data]
 
 
+#: the member of a finished credential item that keeps its document for sharing (never shown).
+SHAREABLE_DOCUMENT = "_document"
+
+
 class MemoryJobStore:
     """Jobs in this process (embedded mode); finished ones are dropped after ``ttl_s``."""
 
@@ -347,8 +351,22 @@ class JobRunner:
         done = sum(1 for i in items.values() if i.get("status") != "pending")
         verified = sum(1 for i in items.values() if i.get("verified") is True)
         meta["progress"] = {"total": meta.pop("total"), "done": done, "verified": verified}
-        meta["items"] = [items.get(i, {"index": i, "status": "pending"}) for i in range(meta["progress"]["total"])]
+        meta["items"] = [{k: v for k, v in items.get(i, {"index": i, "status": "pending"}).items()
+                          if k != SHAREABLE_DOCUMENT} for i in range(meta["progress"]["total"])]
         return meta
+
+    async def shareable(self, job_id: str, index: int, reader: ApiKey | None) -> dict[str, Any] | str | None:
+        """The credential of item ``index`` of a finished job, as it was submitted, for ``POST /shares``.
+
+        :param reader: the request's API key: only the job's key (or an admin key) may share its items.
+        :returns: the credential (a JSON object, or a compact JWT), or None when the job is unknown,
+            expired or not ``reader``'s, or the item is not a verified-through credential (refused at
+            submission, a presentation, or still pending).
+        """
+        found = await self.store.get(job_id)
+        if found is None or not may_read(reader, found[0].get("owner")):
+            return None
+        return found[1].get(index, {}).get(SHAREABLE_DOCUMENT)
 
     async def run(self, job_id: str, requests: list[VerifyRequest | dict[str, Any]]) -> None:
         """Run (or resume) a job: verify the items not yet recorded, finish it, deliver its callback.
@@ -381,6 +399,8 @@ class JobRunner:
                     try:
                         answer = await self.verifications.verify(request)
                         item = {"index": index, "status": "done", "verified": answer.verified, "result": answer.body}
+                        if request.expect == "credential":  # kept (not shown) so the item can be shared
+                            item[SHAREABLE_DOCUMENT] = request.document
                     except InputError as exc:
                         member = {"credential": "verifiableCredential", "presentation": "verifiablePresentation"}[
                             request.expect] if not request.unsigned else "presentation"

@@ -47,28 +47,26 @@ class VersionTracker:
         self.poll_s = poll_s
         self._value: int | None = None
         self._read_at = float("-inf")
-        self._reading: asyncio.Future | None = None
+        self._lock = asyncio.Lock()
 
     async def current(self) -> int | None:
         """The registry version, or None when the registry cannot be read (then nothing is cached).
 
-        Requests that find the version stale while it is being read wait for that one read.
+        Requests that find the version stale while another reads it wait for that read (one at a time,
+        in the asking request's own task: nothing outlives the request).
         """
         if self._value is not None and time.monotonic() - self._read_at < self.poll_s:
             return self._value
-        if self._reading is None:
-            self._reading = asyncio.ensure_future(self._read())
-            self._reading.add_done_callback(lambda _: setattr(self, "_reading", None))
-        return await asyncio.shield(self._reading)
-
-    async def _read(self) -> int | None:
-        try:
-            self._value = await self.registry.version()
-        except RegistryUnavailable:
-            self._value = None
-            return None
-        self._read_at = time.monotonic()
-        return self._value
+        async with self._lock:
+            if self._value is not None and time.monotonic() - self._read_at < self.poll_s:
+                return self._value
+            try:
+                self._value = await self.registry.version()
+            except RegistryUnavailable:
+                self._value = None
+                return None
+            self._read_at = time.monotonic()
+            return self._value
 
     def invalidate(self) -> None:
         """Forget the version read (after a registry write through this process)."""
@@ -158,7 +156,10 @@ class Verifications:
         if version is not None and self.max_ttl_s > 0:
             hit = await self.cache.get(key)
             if hit is not None and hit["expires"] > time.time():
-                body = localize_report(dict(copy.deepcopy(hit["body"]), cached=True), request.lang)
+                if hit["body"].get("lang") == request.lang:  # stored in this language: as before, no copy
+                    body = dict(hit["body"], cached=True)
+                else:  # another language: localise a copy (the stored body is never changed)
+                    body = localize_report(dict(copy.deepcopy(hit["body"]), cached=True), request.lang)
                 return Answer(body, body["verified"], True, [tuple(o) for o in hit["outcomes"]])
         presented = parse_presented(raw, limits=request.options.limits, expect=request.expect)
         parts = CachingDispatcher(self.dispatcher, self.cache, status_ttl_s=self.status_ttl_s)

@@ -94,9 +94,14 @@ def expectation(entry: dict, *, status_supported: bool) -> Expectation:
     fmt = entry["format"]
     if entry["id"] in SIGNED_MEANING_DIFFERS:
         return Expectation(False, frozenset({"failed"}), SIGNED_MEANING_DIFFERS[entry["id"]])
-    if fmt in ("ob2", "blockcerts"):
-        return Expectation(False, NOT_PASSED, f"{fmt}: Open Badges 2.0 and Blockcerts Merkle proofs are not "
-                                              "supported yet; fail closed (never verified)")
+    if fmt == "blockcerts":
+        return Expectation(False, NOT_PASSED, "blockcerts: Blockcerts Merkle proofs are not supported yet; fail "
+                                              "closed (never verified)")
+    if fmt == "ob2" and entry["expected_proof"] == "n/a" and not verified:
+        # Issue 11: a hosted assertion is checked against the copy its issuer hosts. The bundle hosts the valid
+        # assertion at the id these negative fixtures share, so their proof (the hosted match) fails too.
+        return Expectation(False, frozenset({"failed"}), "OB 2.0 hosted: the presented assertion differs from the "
+                                                         "one hosted at its id, and its own dates fail validity")
     if entry["id"] in UNIDENTIFIED_ACHIEVEMENT_SUBJECT:
         return Expectation(False, proof, "issue 8: the Open Badges 3.0 AchievementSubject has neither id nor "
                                          "identifier, so the data-model (parse) check fails (OB 3.0 "

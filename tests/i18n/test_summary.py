@@ -252,7 +252,7 @@ def test_jcs_proof_signs_the_bytes_so_any_reading_is_signed():
     ({"name": {"@value": "x", "other": 1}}, False),
 ])
 def test_plain_reading(document, plain):
-    from verifier.skills_summary import plain_reading
+    from verifier.summary_basis import plain_reading
 
     assert plain_reading(document) is plain
 
@@ -287,3 +287,13 @@ async def test_clr_summary_has_each_nested_achievement_with_its_own_basis(tmp_pa
     assert entries[f"{base}/1"]["achievements"][0]["name"] == "Master Welder"  # shown, but as an unverified claim
     assert summary["basis"] == "partly_signed" and summary["notice"].startswith("Algunos de estos datos")
     assert {s["credential"] for s in summary["skills"]} == {f"{base}/0"} and len(summary["skills"]) == 6
+
+
+def test_related_language_versions_are_listed():
+    doc = ob3_credential("did:example:x")
+    doc["credentialSubject"]["achievement"]["inLanguage"] = "en"
+    doc["credentialSubject"]["achievement"]["related"] = [
+        {"id": "https://college.example/achievements/weld-101-es", "type": ["Related"], "inLanguage": "es"}]
+    achievement = summarize_credential(doc)["achievements"][0]
+    assert achievement["inLanguage"] == "en"
+    assert achievement["related"] == [{"id": "https://college.example/achievements/weld-101-es", "inLanguage": "es"}]

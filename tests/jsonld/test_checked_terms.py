@@ -49,7 +49,13 @@ def _check(resources: ResourceConfig, url: str) -> None:
                 assert mapping["@id"] in KNOWN_TYPES[name], f"{url} ({where}) maps type {name} to {mapping['@id']}"
 
 
-@pytest.mark.parametrize("url", sorted(bundled_manifest()))
+#: contexts of documents that are not verified through JSON-LD proofs, so the signed-meaning gate never reads
+#: them: Open Badges 2.0 assertions (issue 11) are hosted or JWS-signed bytes; their own respelling rule reads
+#: this context (verifier/ob2/model.py). A VC naming it gets other IRIs than the table's: the gate fails it.
+NOT_GATED = {"https://w3id.org/openbadges/v2"}
+
+
+@pytest.mark.parametrize("url", sorted(set(bundled_manifest()) - NOT_GATED))
 def test_bundled_contexts_agree_with_the_checked_terms(url):
     _check(ResourceConfig(), url)
 

@@ -24,7 +24,7 @@ async def test_migrated_schema_matches_the_tables(engine):
         assert await conn.run_sync(_diff) == []
         tables = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
         head = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar_one()
-    assert tables == set(metadata.tables) | {"alembic_version"} and head == "0001"
+    assert tables == set(metadata.tables) | {"alembic_version"} and head == "0002"
 
 
 async def test_migrate_is_idempotent_and_safe_concurrently(backend, tmp_path):

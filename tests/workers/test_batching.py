@@ -9,12 +9,13 @@ from __future__ import annotations
 import asyncio
 import copy
 import threading
+import time
 
 import redis
 
 from tests.core.credentials import ob3_credential
 from tests.signing import new_key, sign_ldp
-from tests.workers.conftest import REDIS_URL, arq_client
+from tests.workers.conftest import REDIS_URL, WorkerProcess, arq_client, cleanup, new_queue
 from workers.dispatcher import ResultWaiter, done_channel, done_message, open_pool
 
 
@@ -25,10 +26,12 @@ class Monitor:
         self.needle = needle
         self.commands: list[str] = []
         self._stop = threading.Event()
+        self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         with redis.Redis.from_url(REDIS_URL).monitor() as monitor:
+            self._ready.set()
             for entry in monitor.listen():
                 if self._stop.is_set():
                     return
@@ -37,6 +40,7 @@ class Monitor:
 
     def __enter__(self) -> "Monitor":
         self._thread.start()
+        assert self._ready.wait(5), "MONITOR did not start"
         return self
 
     def __exit__(self, *exc) -> None:
@@ -59,7 +63,9 @@ def _proof(body: dict) -> dict:
     return next(r for r in body["results"] if r["check"] == "proof")
 
 
-async def test_concurrent_credentials_share_jobs_and_each_gets_its_own_verdict(worker, queue, module_dir):
+async def test_concurrent_credentials_share_jobs_and_each_gets_its_own_verdict(redis_ready, tmp_path):
+    """Twelve credentials asked at once while no worker runs: the first goes alone (one job may be out),
+    the eleven others wait for it and then share one job. Each still gets its own verdict."""
     key = new_key()
     good = [sign_ldp(ob3_credential(key.did, id=f"urn:uuid:{i:08d}-1111-4000-8000-000000000000"), key)
             for i in range(8)]
@@ -69,28 +75,41 @@ async def test_concurrent_credentials_share_jobs_and_each_gets_its_own_verdict(w
         doc = copy.deepcopy(doc)
         doc["credentialSubject"]["achievement"]["name"] = "Something never awarded"
         tampered.append(doc)
-    async with arq_client(module_dir, queue, dispatch_jobs_in_flight=1) as client:
-        await _verify(client, sign_ldp(ob3_credential(key.did), key))  # warm: the result listener is subscribed
-        with Monitor(queue) as seen:
-            bodies = await asyncio.gather(*(_verify(client, doc) for doc in good + tampered))
+    queue = new_queue()
+    worker = WorkerProcess(queue, tmp_path)
+    try:
+        async with arq_client(tmp_path, queue, dispatch_jobs_in_flight=1, dispatch_batch_wait_s=5.0,
+                              verify_deadline_s=60.0) as client:
+            with Monitor(queue) as seen:
+                asked = asyncio.gather(*(_verify(client, doc) for doc in good + tampered))
+                await asyncio.sleep(0.3)  # every request is waiting on the queue (the others for at most 5 s)
+                worker.start()
+                bodies = await asyncio.wait_for(asked, 60)
+    finally:
+        worker.stop()
+        cleanup(queue)
     assert [b["verified"] for b in bodies] == [True] * 8 + [False] * 4
     assert [_proof(b)["outcome"] for b in bodies] == ["passed"] * 8 + ["failed"] * 4
-    jobs = seen.count(f"ZADD {queue} ")
-    assert 1 <= jobs < 12, f"{jobs} jobs for 12 credentials: nothing was batched"
+    assert seen.count(f"ZADD {queue} ") == 2, [c[:80] for c in seen.commands if c.startswith("ZADD")]
 
 
 async def test_a_new_jobs_result_arrives_with_its_message_and_is_not_read_back(worker, queue, module_dir):
     key = new_key()
     async with arq_client(module_dir, queue) as client:
         await _verify(client, sign_ldp(ob3_credential(key.did), key))
+        doc = sign_ldp(ob3_credential(key.did, id="urn:uuid:77777777-0000-4000-8000-000000000000"), key)
         with Monitor(queue) as seen:
-            body = await _verify(client, sign_ldp(ob3_credential(key.did, id="urn:uuid:77777777-0000-4000-8000-"
-                                                                                "000000000000"), key))
+            started = time.monotonic()
+            body = await _verify(client, doc)
+            elapsed = time.monotonic() - started
     assert body["verified"] is True
     assert seen.count(f"PUBLISH {queue}:done ") == 1
     published = next(c for c in seen.commands if c.startswith(f"PUBLISH {queue}:done "))
     assert '"outcome": "passed"' in published, "the done message carries the results"
-    assert seen.count(f"GET arq:result:{queue}") == 0, seen.commands
+    # the stored result is read only when the message is missed, after ResultWaiter.fallback_poll_s (a
+    # loaded machine may take that long to verify; each such wait allows one read)
+    allowed = int(elapsed / ResultWaiter(None, "").fallback_poll_s)
+    assert seen.count(f"GET arq:result:{queue}") <= allowed, seen.commands
 
 
 async def test_the_same_credential_asked_at_once_is_one_unit_of_work(worker, queue, module_dir):

@@ -42,6 +42,11 @@ async def run(item: CredentialItem, ctx: CheckContext) -> CheckResult:
     """Compare each verified proof's key controller with the issuer or holder id."""
     proof_result = ctx.prior.get((item.pointer, C.CHECK_PROOF))
     party = signer_of(item)
+    if item.is_ob2:  # Open Badges 2.0: the issuer is the Profile the assertion's BadgeClass names (found by proof)
+        party = proof_result.evidence.get("issuer") if proof_result else None
+        if party is None:
+            return CheckResult(ID, Outcome.INDETERMINATE, "the issuer Profile could not be read (see the proof check)",
+                               C.PROBLEM_INVALID_VERIFICATION_METHOD, target=item.pointer)
     role = "issuer" if item.kind == "credential" else "holder"
     if party is None:
         return CheckResult(ID, Outcome.FAILED, f"the {role} id is missing or not a string",
@@ -55,6 +60,10 @@ async def run(item: CredentialItem, ctx: CheckContext) -> CheckResult:
         return CheckResult(ID, Outcome.INDETERMINATE, why,
                            C.PROBLEM_INVALID_VERIFICATION_METHOD, {role: party}, target=item.pointer)
     good = [e for e in resolved if e["outcome"] == Outcome.PASSED.value and _same(e["controller"], party)]
+    if good and item.is_ob2 and item.jwt is None:
+        return CheckResult(ID, Outcome.PASSED, f"hosted at {good[0]['verificationMethod']}, inside the verification "
+                           f"scope of the {role} {party}", evidence={role: party, "controller": good[0]["controller"]},
+                           target=item.pointer)
     if good:
         return CheckResult(ID, Outcome.PASSED, f"signed by {good[0]['verificationMethod']}, controlled by the {role} {party}",
                            evidence={role: party, "controller": good[0]["controller"]}, target=item.pointer)

@@ -12,7 +12,8 @@ from trust_registry.lookup import NO_REGISTRY_REASON
 from verifier import constants as C
 from verifier.checks.context import CheckContext
 from verifier.checks.proof import jwt_key_id  # the JWT's key id rules live with the proof check
-from verifier.errors import CheckNotPossible, ResolutionError
+from verifier.errors import CheckNotPossible, ResolutionError, VerificationFailed
+from verifier.ob2.issuer import load_issuer
 from verifier.parse import CredentialItem
 from verifier.report import CheckResult, Outcome
 
@@ -45,6 +46,12 @@ async def run(item: CredentialItem, ctx: CheckContext) -> CheckResult:
                            {"trusted": None}, target=item.pointer)
     issuer = item.document.get("issuer")
     issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
+    if item.is_ob2:  # Open Badges 2.0: the issuer Profile the assertion's BadgeClass names (OB 2.0 "Verification")
+        try:
+            issuer_id = (await load_issuer(item.document, getattr(ctx.env, "documents", None))).profile_id
+        except (VerificationFailed, CheckNotPossible) as exc:
+            return CheckResult(ID, Outcome.INDETERMINATE, f"the issuer Profile could not be read: {exc.detail}",
+                               C.PROBLEM_TRUST_NOT_CHECKED, {"trusted": None}, target=item.pointer)
     types = item.document.get("type")
     types = [types] if isinstance(types, str) else [t for t in types if isinstance(t, str)] if isinstance(types, list) else []
     if not isinstance(issuer_id, str):

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from verifier import constants as C
 from verifier.checks.context import CheckContext
+from verifier.ob2 import model as ob2_model
 from verifier.clr import association_problems
 from verifier.endorsement import endorsement_problems
 from verifier.parse import VC_V1, VC_V2, CredentialItem
@@ -39,6 +40,8 @@ def _is_url(value: Any) -> bool:
 def problems_of(item: CredentialItem) -> list[tuple[str, str]]:
     """Every data-model violation of ``item`` as (JSON pointer, message), in document order."""
     doc = item.document
+    if item.is_ob2:
+        return ob2_model.problems_of(doc, signed=item.jwt is not None)
     out: list[tuple[str, str]] = []
     ctx = doc.get("@context")
     if ctx is None:
@@ -197,6 +200,9 @@ async def run(item: CredentialItem, ctx: CheckContext) -> CheckResult:
     warnings = _warnings(item) + tuple(  # issue 11: CLR associations naming missing achievements
         (C.PROBLEM_CLR_ASSOCIATION_UNRESOLVED, f"{item.pointer}{ptr}: {msg}")
         for ptr, msg in association_problems(item, ctx.presented))
+    if not problems and item.is_ob2:
+        how = "signed (JWS)" if item.jwt else "hosted"
+        return CheckResult(ID, Outcome.PASSED, f"well-formed Open Badges 2.0 assertion ({how})", target=item.pointer)
     if not problems:
         version = item.vc_version or "unknown"
         fmt = "JWT" if item.jwt else "JSON-LD"

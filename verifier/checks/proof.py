@@ -17,6 +17,7 @@ from verifier import constants as C
 from verifier.checks.context import CheckContext
 from verifier.errors import (CheckNotPossible, InvalidProof, KeyNotAuthorized, MalformedValue, ResolutionError,
                              VerificationFailed, VerifierError)
+from verifier.ob2.verification import verify_hosted, verify_signed
 from verifier.parse import CredentialItem
 from verifier.report import CheckResult, Outcome
 from verifier.suites import suite_for
@@ -40,7 +41,14 @@ def purpose_for(item: CredentialItem) -> str:
 
 
 async def run(item: CredentialItem, ctx: CheckContext) -> CheckResult:
-    """Verify the JWT or every embedded proof; ``evidence.proofs`` lists each with its key and outcome."""
+    """Verify the JWT or every embedded proof; ``evidence.proofs`` lists each with its key and outcome.
+
+    An Open Badges 2.0 assertion is verified as that specification says (:mod:`verifier.ob2.verification`):
+    hosted (fetched from its ``id`` and compared) or signed (JWS by a key its issuer Profile lists);
+    ``evidence.issuer`` names the issuer Profile reached through the assertion's BadgeClass.
+    """
+    if item.is_ob2:
+        return await _ob2(item, ctx)
     if item.jwt is not None:
         entries = [await _jwt_proof(item, ctx)]
     else:
@@ -54,6 +62,17 @@ async def run(item: CredentialItem, ctx: CheckContext) -> CheckResult:
                                C.PROBLEM_MALFORMED_VALUE_ERROR, target=item.pointer)
         entries = [await _embedded_proof(item, proof, proofs, ctx) for proof in proofs]
     return _aggregate(item, entries)
+
+
+async def _ob2(item: CredentialItem, ctx: CheckContext) -> CheckResult:
+    docs = getattr(ctx.env, "documents", None)
+    if item.jwt is not None:
+        entry, issuer = await verify_signed(item.jwt.compact, item.jwt.header, item.document, docs)
+    else:
+        entry, issuer = await verify_hosted(item.document, docs)
+    result = _aggregate(item, [entry])
+    result.evidence["issuer"] = issuer
+    return result
 
 
 def _aggregate(item: CredentialItem, entries: list[dict[str, Any]]) -> CheckResult:

@@ -28,6 +28,7 @@ from verifier.checks.context import CheckContext
 from verifier.checks.holder_binding import subject_ids
 from verifier.errors import MalformedValue
 from verifier.identity_hash import identity_matches, looks_hashed
+from verifier.ob2 import is_ob2
 from verifier.parse import CredentialItem
 from verifier.report import CheckResult, Outcome
 
@@ -51,7 +52,19 @@ def applies_to(item: CredentialItem) -> bool:
     return item.kind == "credential"
 
 
+def _ob2_identity(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """An Open Badges 2.0 assertion's ``recipient`` (OB 2.0 IdentityObject: ``type``, ``identity``, ``hashed``,
+    ``salt``) in the OB 3.0 shape read below; OB 2.0 ``type: id`` is an ``identifier``."""
+    r = document.get("recipient")
+    if not isinstance(r, dict):
+        return []
+    kind = "identifier" if r.get("type") == "id" else r.get("type")
+    return [{"identityType": kind, "identityHash": r.get("identity"), "hashed": r.get("hashed"), "salt": r.get("salt")}]
+
+
 def _identities(document: dict[str, Any]) -> list[dict[str, Any]]:
+    if is_ob2(document):  # issue 11: the assertion's recipient (its proof covers it: JWS bytes, or the hosted copy)
+        return _ob2_identity(document)
     subject = document.get("credentialSubject")
     out: list[dict[str, Any]] = []
     for s in subject if isinstance(subject, list) else [subject]:

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from verifier import constants as C
 from verifier.checks.context import CheckContext
 from verifier.errors import MalformedValue
+from verifier.ob2.model import read_date as ob2_date
 from verifier.parse import CredentialItem
 from verifier.report import CheckResult, Outcome
 from verifier.timestamps import format_timestamp, from_numeric_date, parse_timestamp
@@ -37,6 +38,14 @@ def bounds(item: CredentialItem) -> tuple[list[tuple[str, datetime]], list[tuple
     :raises MalformedValue: a bound that is not an RFC 3339 date-time / NumericDate.
     """
     doc, starts, ends, no_offset = item.document, [], [], []
+    if item.is_ob2:  # Open Badges 2.0: issued on ``issuedOn`` (not in the future), ``expires`` (OB 2.0 Assertion)
+        for name, into in (("issuedOn", starts), ("expires", ends)):
+            if doc.get(name) is not None:
+                stamp, naive = ob2_date(doc[name], name)
+                into.append((name, stamp))
+                if naive:
+                    no_offset.append(name)
+        return starts, ends, no_offset
     for names, into in ((_STARTS, starts), (_ENDS, ends)):
         for name in names:
             if doc.get(name) is not None:  # JSON null is no bound (JSON-LD drops nulls, JSON-LD 1.1 §4.2)

@@ -13,22 +13,17 @@ process restarts: each process keeps the contexts it has resolved (see :mod:`ver
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import json
-import os
-import re
-import tempfile
 from pathlib import Path
-from typing import Any, Iterator
-from urllib.parse import urlsplit
+from typing import Any
 
+from verifier import pinned_files
 from verifier.errors import InputError, UnknownContext
 from verifier.jsontext import loads_limited
 
 SUBDIR = "contexts"
-INDEX_NAME = "index.json"
+INDEX_NAME = pinned_files.INDEX_NAME
 MAX_CONTEXT_BYTES = 2_000_000
 
 
@@ -42,18 +37,11 @@ def read_index(data_dir: Path) -> dict[str, dict[str, str]]:
 
     :raises UnknownContext: when ``index.json`` exists but is not a JSON object of such entries.
     """
-    path = contexts_dir(data_dir) / INDEX_NAME
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError) as exc:
-        raise UnknownContext(f"installed-context index {path} is unreadable: {exc}") from exc
-    if not isinstance(data, dict) or not all(
-            isinstance(v, dict) and isinstance(v.get("file"), str) and isinstance(v.get("sha256"), str)
-            for v in data.values()):
-        raise UnknownContext(f"installed-context index {path} is not a map of url -> {{file, sha256}}")
-    return data
+    index = pinned_files.read_index(contexts_dir(data_dir))
+    if index is None:
+        raise UnknownContext(f"installed-context index {contexts_dir(data_dir) / INDEX_NAME} is unreadable or "
+                             f"not a map of url -> {{file, sha256}}")
+    return index
 
 
 def load_installed(url: str, data_dir: Path, entry: dict[str, str]) -> dict[str, Any]:
@@ -64,8 +52,8 @@ def load_installed(url: str, data_dir: Path, entry: dict[str, str]) -> dict[str,
     :raises UnknownContext: when the file is missing, changed since installation, or not JSON.
     """
     folder = contexts_dir(data_dir)
-    path = folder / entry["file"]
-    if path.resolve().parent != folder.resolve():
+    path = pinned_files.entry_path(folder, entry)
+    if path is None:
         raise UnknownContext(f"installed context {url}: index entry points outside {folder}", url=url)
     try:
         data = path.read_bytes()
@@ -107,53 +95,9 @@ def install_context(url: str, source: Path, data_dir: Path, *, bundled: frozense
     :returns: ``{"url", "file", "sha256", "source": "installed"}``.
     :raises InputError: bad URL, a bundled URL, unreadable or invalid file.
     """
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
-        raise InputError(f"context URL {url!r} must be an absolute http(s) URL")
+    pinned_files.check_install_url(url, "context")
     if url in bundled:
         raise InputError(f"{url} is bundled (pinned from its registry package) and cannot be replaced")
-    try:
-        data = Path(source).read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read {source}: {exc.strerror}") from exc
+    data = pinned_files.read_source(source)
     validate_context_bytes(data, origin=str(source))
-    digest = hashlib.sha256(data).hexdigest()
-    folder = contexts_dir(data_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{re.sub(r'[^A-Za-z0-9.-]', '_', parts.netloc + parts.path).strip('_')[:100]}-{digest[:12]}.jsonld"
-    with _locked(folder):
-        _atomic_write(folder / name, data)
-        index = read_index(data_dir)
-        previous = index.get(url)
-        index[url] = {"file": name, "sha256": digest}
-        _atomic_write(folder / INDEX_NAME, (json.dumps(index, indent=2, sort_keys=True) + "\n").encode("utf-8"))
-        if previous and previous["file"] != name and all(e["file"] != previous["file"] for e in index.values()):
-            with contextlib.suppress(OSError):
-                (folder / previous["file"]).unlink()
-    return {"url": url, "file": name, "sha256": digest, "source": "installed"}
-
-
-@contextlib.contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``folder/.lock`` (serialises concurrent installs)."""
-    with open(folder / ".lock", "a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and ``os.replace``."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    return pinned_files.install(url, data, contexts_dir(data_dir), suffix=".jsonld")

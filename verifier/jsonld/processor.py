@@ -19,7 +19,7 @@ from cachetools import LRUCache
 from frozendict import frozendict
 from pyld.context_resolver import ContextResolver
 from pyld.identifier_issuer import IdentifierIssuer
-from pyld.jsonld import JsonLdProcessor
+from pyld.jsonld import KEYWORDS, JsonLdProcessor, _is_numeric
 
 from verifier.errors import InvalidJsonLd
 from verifier.jsonld.context_cache import ProcessedContextCache
@@ -65,6 +65,7 @@ class SafeProcessor(JsonLdProcessor):
         self.memo = memo
         self._objects: list[tuple[Any, dict[str, Any]]] = []
         self._iris: dict[tuple[str, str, Any, bool], str | None] = {}
+        self._value_plans: dict[tuple[str, str], tuple[Any, Any, Any, Any]] = {}
 
     def expand(self, input_, options):
         """pyld's ``expand`` for a JSON object given in memory (what we always pass): the same steps
@@ -82,6 +83,48 @@ class SafeProcessor(JsonLdProcessor):
         elif expanded is None:
             expanded = []
         return JsonLdProcessor.arrayify(expanded)
+
+    def _expand_value(self, active_ctx, active_property, value, options):
+        """pyld's ``_expand_value`` (JSON-LD 1.1 API §5.3 Value Expansion) with what depends only on the
+        active context and the property -- the property's IRI, its ``@type`` coercion, ``@language`` and
+        ``@direction`` -- looked up once per (frozen context ``_uuid``, property); the same steps follow."""
+        if (self.memo is None or value is None or type(active_property) is not str
+                or not isinstance(active_ctx, frozendict)):
+            return super()._expand_value(active_ctx, active_property, value, options)
+        key = (active_ctx.get("_uuid"), active_property)
+        plan = self._value_plans.get(key)
+        if plan is None:
+            get = JsonLdProcessor.get_context_value
+            plan = (self._expand_iri(active_ctx, active_property, vocab=True), get(active_ctx, active_property, "@type"),
+                    get(active_ctx, active_property, "@language"), get(active_ctx, active_property, "@direction"))
+            if key[0] is not None:
+                if len(self._value_plans) >= EXPANDED_IRIS_MAX:
+                    self._value_plans.clear()
+                self._value_plans[key] = plan
+        expanded_property, type_, language, direction = plan
+        base = options.get("base", "")
+        if expanded_property == "@id":
+            return self._expand_iri(active_ctx, value, base=base)
+        if expanded_property == "@type":
+            return self._expand_iri(active_ctx, value, vocab=True, base=base)
+        if (type_ == "@id" or expanded_property == "@graph") and isinstance(value, str):
+            return {"@id": self._expand_iri(active_ctx, value, base=base)}
+        if type_ == "@vocab" and isinstance(value, str):
+            return {"@id": self._expand_iri(active_ctx, value, vocab=True, base=base)}
+        if isinstance(expanded_property, str) and expanded_property in KEYWORDS:
+            return value
+        rval = {}
+        if type_ is not None and type_ != "@id" and type_ != "@vocab" and type_ != "@none":
+            rval["@type"] = type_
+        elif isinstance(value, str):
+            if language is not None:
+                rval["@language"] = language
+            if direction is not None:
+                rval["@direction"] = direction
+        if not (isinstance(value, (bool, str)) or _is_numeric(value)):
+            value = str(value)
+        rval["@value"] = value
+        return rval
 
     def _expand_iri(self, active_ctx, value, base=None, vocab=False, local_ctx=None, defined=None):
         """pyld's ``_expand_iri`` behind a memo (JSON-LD 1.1 API §5.2 IRI Expansion).

@@ -13,27 +13,23 @@ both map a URL to a file.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
-import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from cachetools import LRUCache, TLRUCache
 from jsonschema.exceptions import SchemaError
 from jsonschema.validators import validator_for
 from jsonschema import Draft202012Validator
 
-from verifier.contexts.installed import _atomic_write, _locked
+from verifier import pinned_files
 from verifier.errors import CheckNotPossible, FetchError, InputError
 from verifier.jsontext import loads_limited
 from verifier.offline_bundle import load_bundle
 from verifier.options import ResourceConfig
 
 SUBDIR = "schemas"
-INDEX_NAME = "index.json"
+INDEX_NAME = pinned_files.INDEX_NAME
 MAX_SCHEMA_BYTES = 2_000_000
 MAX_SCHEMA_DEPTH = 64
 
@@ -48,18 +44,11 @@ def read_index(data_dir: Path) -> dict[str, dict[str, str]]:
 
     :raises CheckNotPossible: ``index.json`` exists but is not a map of such entries.
     """
-    path = schemas_dir(data_dir) / INDEX_NAME
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError) as exc:
-        raise CheckNotPossible(f"installed-schema index {path} is unreadable: {exc}") from exc
-    if not isinstance(data, dict) or not all(
-            isinstance(v, dict) and isinstance(v.get("file"), str) and isinstance(v.get("sha256"), str)
-            for v in data.values()):
-        raise CheckNotPossible(f"installed-schema index {path} is not a map of url -> {{file, sha256}}")
-    return data
+    index = pinned_files.read_index(schemas_dir(data_dir))
+    if index is None:
+        raise CheckNotPossible(f"installed-schema index {schemas_dir(data_dir) / INDEX_NAME} is unreadable or "
+                               f"not a map of url -> {{file, sha256}}")
+    return index
 
 
 def parse_schema_bytes(data: bytes, *, origin: str) -> Any:
@@ -89,28 +78,10 @@ def install_schema(url: str, source: Path, data_dir: Path) -> dict[str, str]:
     :returns: ``{"url", "file", "sha256", "source": "installed"}``.
     :raises InputError: bad URL, unreadable file, or not a valid JSON Schema.
     """
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
-        raise InputError(f"schema URL {url!r} must be an absolute http(s) URL")
-    try:
-        data = Path(source).read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read {source}: {exc.strerror}") from exc
+    pinned_files.check_install_url(url, "schema")
+    data = pinned_files.read_source(source)
     parse_schema_bytes(data, origin=str(source))
-    digest = hashlib.sha256(data).hexdigest()
-    folder = schemas_dir(data_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{re.sub(r'[^A-Za-z0-9.-]', '_', parts.netloc + parts.path).strip('_')[:100]}-{digest[:12]}.json"
-    with _locked(folder):
-        _atomic_write(folder / name, data)
-        index = read_index(data_dir)
-        previous = index.get(url)
-        index[url] = {"file": name, "sha256": digest}
-        _atomic_write(folder / INDEX_NAME, (json.dumps(index, indent=2, sort_keys=True) + "\n").encode("utf-8"))
-        if previous and previous["file"] != name and all(e["file"] != previous["file"] for e in index.values()):
-            with contextlib.suppress(OSError):
-                (folder / previous["file"]).unlink()
-    return {"url": url, "file": name, "sha256": digest, "source": "installed"}
+    return pinned_files.install(url, data, schemas_dir(data_dir), suffix=".json")
 
 
 def list_schemas(data_dir: Path) -> list[dict[str, str]]:
@@ -138,8 +109,8 @@ def lookup_local(url: str, resources: ResourceConfig) -> tuple[Any, dict[str, st
         entry = read_index(resources.data_dir).get(url)
         if entry is not None:
             folder = schemas_dir(resources.data_dir)
-            path = folder / entry["file"]
-            if path.resolve().parent != folder.resolve():
+            path = pinned_files.entry_path(folder, entry)
+            if path is None:
                 raise CheckNotPossible(f"installed schema {url}: index entry points outside {folder}")
             return _read_pinned(url, path, entry["sha256"], "installed")
     return None

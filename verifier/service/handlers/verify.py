@@ -13,6 +13,7 @@ from verifier.i18n import from_accept_language
 from verifier.service import appkeys as K
 from verifier.service.problems import FieldProblem, ProblemError
 from verifier.service.requests import read_json, verify_request
+from verifier.service.sources import read_multipart, resolve_source, wants_source
 
 _PREFER = "vc-api-status-codes"
 
@@ -28,7 +29,13 @@ def wants_status_codes(request: web.Request) -> bool:
 async def _verify(request: web.Request, kind: str) -> web.Response:
     request[K.API_KEY] = await request.config_dict[K.AUTH].require(request, "verify")
     settings = request.config_dict[K.SETTINGS]
-    req = verify_request(await read_json(request, settings), kind=kind, settings=settings)
+    if kind == "credential" and request.content_type.lower() == "multipart/form-data":
+        body = await read_multipart(request, settings)  # a baked badge image (issue 11)
+    else:
+        body = await read_json(request, settings)
+    if kind == "credential" and wants_source(body):  # by link or by image (issue 11)
+        body = await resolve_source(body, request.config_dict[K.VERIFICATIONS].env.documents, settings)
+    req = verify_request(body, kind=kind, settings=settings)
     lang = from_accept_language(request.headers.get("Accept-Language"))
     req = dataclasses.replace(req, lang=lang)
     member = "/" + ("verifiableCredential" if kind == "credential" else
