@@ -11,9 +11,11 @@ learner's email in clear:
   (OB 2.0 "IdentityObject", "IdentityHash").
 
 The hash is compared in constant time; the hex is read case-insensitively. Email addresses are
-compared case-insensitively: a plain email is compared case-folded, and a hashed one matches when
-the candidate hashes to it as given, lower-cased, or with only its domain lower-cased (the issuer's
-own spelling cannot be recovered from a hash, so these are the spellings tried). Telephone numbers
+compared with ASCII letters case-insensitive in the local part and the domain lower-cased: a plain
+email is compared so, and a hashed one matches when the candidate hashes to it as given, so lowered,
+or with only its domain lower-cased (the issuer's own spelling cannot be recovered from a hash, so
+these are the spellings tried). Unicode case folding is not applied to the local part: it would make
+different mailboxes equal (``straße`` and ``strasse``, the Kelvin sign and ``k``; RFC 5321 §2.4, RFC 6531). Telephone numbers
 match with or without formatting characters (spaces, ``-``, ``.``, ``(``, ``)``).
 
 Usage::
@@ -44,6 +46,13 @@ IdentityKind = Literal["email", "url", "phone", "id"]
 _ALGORITHMS = {"sha256": 64, "md5": 32}
 _HEX = re.compile(r"^[0-9A-Fa-f]+$")
 _PHONE_FORMATTING = re.compile(r"[\s\-.()]")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _email_lower(value: str) -> str:
+    """``local@domain`` with the local part's ASCII letters and the whole domain lower-cased."""
+    local, at, domain = value.rpartition("@")
+    return f"{local.translate(_ASCII_LOWER)}@{domain.lower()}" if at else value.translate(_ASCII_LOWER)
 
 
 @dataclass(frozen=True)
@@ -90,7 +99,8 @@ def candidate_spellings(value: str, kind: IdentityKind) -> list[str]:
     """The spellings of a candidate identity that are tried against a hash, first as given.
 
     :param value: the candidate (e.g. the email the caller knows).
-    :param kind: email (also lower-cased, and domain lower-cased), phone (also without formatting
+    :param kind: email (also with its domain lower-cased, and with that and the local part's ASCII letters
+        lower-cased), phone (also without formatting
         characters), url or id (as given only).
     :returns: distinct spellings, in the order tried.
     """
@@ -99,7 +109,7 @@ def candidate_spellings(value: str, kind: IdentityKind) -> list[str]:
         local, at, domain = value.rpartition("@")
         if at:
             out.append(f"{local}@{domain.lower()}")
-        out.append(value.lower())
+        out.append(_email_lower(value))
     elif kind == "phone":
         out.append(_PHONE_FORMATTING.sub("", value))
     return list(dict.fromkeys(out))
@@ -107,7 +117,7 @@ def candidate_spellings(value: str, kind: IdentityKind) -> list[str]:
 
 def _plain_equal(stated: str, candidate: str, kind: IdentityKind) -> bool:
     if kind == "email":
-        return stated.strip().casefold() == candidate.strip().casefold()
+        return _email_lower(stated.strip()) == _email_lower(candidate.strip())
     if kind == "phone":
         return _PHONE_FORMATTING.sub("", stated) == _PHONE_FORMATTING.sub("", candidate)
     return stated == candidate
