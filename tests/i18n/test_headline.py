@@ -117,3 +117,19 @@ async def test_registry_listed_issuer_is_named_by_the_registry_with_its_logo(tmp
     assert body["summary"]["credentials"][0]["issuer"]["nameSource"] == "credential"
     assert body["summary"]["credentials"][0]["basis"] == "unverified"
     assert body["headline"].startswith("Not valid: the credential was not signed by the issuer it names")
+
+
+async def test_a_revocation_is_named_before_a_malformed_value(server):
+    """Several failed checks: the headline names what most changes the reader's decision (here the
+    revocation), not the first check in plan order (a subject named by nobody, a parse failure)."""
+    issuer = new_key()
+    url = f"{server.base}/list"
+    server.json("/list", sign_list(bitstring_list(url, issuer.did, bitstring([3])), issuer))
+    credential = credential_with(issuer.did, bitstring_entry(url, 3))
+    credential["credentialSubject"].pop("id", None)  # OB 3.0: a badge issued to nobody fails parse
+    credential["credentialSubject"].pop("identifier", None)
+    report = await verify_at(sign_ldp(credential, issuer), allow_insecure_loopback=True)
+    body = report.to_json("en")
+    failed = {r["check"] for r in body["results"] if r["outcome"] == "failed"}
+    assert {"parse", "status"} <= failed, failed
+    assert body["headline"] == "Not valid: the issuer revoked this credential (and 1 more problem)"

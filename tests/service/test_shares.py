@@ -157,16 +157,20 @@ async def test_bad_share_bodies_name_the_field(client, body, pointer):
     assert pointer in [e["pointer"] for e in problem["errors"]] or problem["errors"][0]["pointer"].startswith(pointer)
 
 
-async def test_shares_need_the_verify_key_and_only_its_maker_removes_one(tmp_path, credentials):
+async def verify_keys(tmp_path, *names: str) -> list[str]:
+    """Create verify-role API keys named ``names`` in the test registry; returns their tokens."""
     url = f"sqlite+aiosqlite:///{tmp_path / 'registry.sqlite3'}"
     await migrate(url)
     engine = create_engine(url)
     try:
         async with engine.begin() as conn:
-            _, mine = await create_key(conn, name="marketplace", role="verify", actor="test")
-            _, other = await create_key(conn, name="someone-else", role="verify", actor="test")
+            return [(await create_key(conn, name=name, role="verify", actor="test"))[1] for name in names]
     finally:
         await engine.dispose()
+
+
+async def test_shares_need_the_verify_key_and_only_its_maker_removes_one(tmp_path, credentials):
+    mine, other = await verify_keys(tmp_path, "marketplace", "someone-else")
     async with running(service_settings(tmp_path)) as client:
         body = {"verifiableCredential": credentials["verified"]}
         assert (await client.post("/shares", json=body)).status == 401
@@ -257,15 +261,7 @@ async def test_share_answers_match_the_openapi_document(client, credentials):
 async def test_an_item_of_a_finished_verification_job_is_shared_by_its_key_only(tmp_path, credentials):
     """``POST /shares {"verification": {"id", "item"}}``: the credential a bulk job verified, without sending
     it again; another key's job is not told apart from a missing one."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'registry.sqlite3'}"
-    await migrate(url)
-    engine = create_engine(url)
-    try:
-        async with engine.begin() as conn:
-            _, mine = await create_key(conn, name="hr-system", role="verify", actor="test")
-            _, other = await create_key(conn, name="someone-else", role="verify", actor="test")
-    finally:
-        await engine.dispose()
+    mine, other = await verify_keys(tmp_path, "hr-system", "someone-else")
     me, them = {"Authorization": f"Bearer {mine}"}, {"Authorization": f"Bearer {other}"}
     async with running(service_settings(tmp_path, rate_limit_per_s=0)) as client:
         items = [{"verifiableCredential": credentials["not_verified"]}, {"verifiableCredential": credentials["verified"]},

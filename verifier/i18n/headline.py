@@ -45,6 +45,18 @@ def _outcome_of(error: dict[str, Any], results: list[dict[str, Any]]) -> str:
     return "failed"
 
 
+#: which failed check the headline names first when several failed: what most changes the reader's
+#: decision (a forged signature, then a revocation, then who it belongs to, then dates), then the rest.
+_HEADLINE_ORDER = (C.CHECK_PROOF, C.CHECK_ISSUER_KEY, C.CHECK_STATUS, "holder_binding", "recipient",
+                   C.CHECK_VALIDITY, C.CHECK_ISSUER_TRUST)
+
+
+def _rank(error: dict[str, Any], results: list[dict[str, Any]]) -> tuple[bool, int]:
+    check = error.get("check")
+    order = _HEADLINE_ORDER.index(check) if check in _HEADLINE_ORDER else len(_HEADLINE_ORDER)
+    return _outcome_of(error, results) != "failed", order
+
+
 def headline(body: dict[str, Any], lang: str) -> str:
     """One sentence stating the verdict and its main reason, in ``lang``.
 
@@ -64,7 +76,7 @@ def headline(body: dict[str, Any], lang: str) -> str:
     errors = [e for e in body.get("errors") or [] if isinstance(e, dict)]
     if not errors:
         return text("headline.not_valid", lang, reason=problem_reason(C.PROBLEM_VERIFICATION_ERROR, lang))
-    ranked = sorted(errors, key=lambda e: _outcome_of(e, results) != "failed")
+    ranked = sorted(errors, key=lambda e: _rank(e, results))
     first = ranked[0]
     code = first.get("code") or C.PROBLEM_VERIFICATION_ERROR
     others = len({e.get("code") for e in ranked[1:]} - {code})
