@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import json
+import os
 import sys
 from datetime import timezone
 from pathlib import Path
@@ -234,17 +235,29 @@ def schemas_list() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
-def serve(host: str, port: int) -> None:
-    """Run the HTTP service (embedded without REDIS_URL; with it, checks go to 'ler-verifier worker')."""
-    from aiohttp import web
+@click.option("--processes", type=click.IntRange(1, 256), default=None,
+              help="Service processes sharing the port (default: the number of cores; env LER_PROCESSES).")
+def serve(host: str, port: int, processes: int | None) -> None:
+    """Run the HTTP service (embedded without REDIS_URL; with it, checks go to 'ler-verifier worker').
 
-    from verifier.service import create_app
+    With more than one process, gunicorn supervises them on one port; each verifies on its own core.
+    """
     from verifier.service.logging import configure_logging
 
     settings = _settings_or_usage()
     configure_logging(settings.log_level)
+    processes = processes or settings.processes or os.cpu_count() or 1
     try:
-        web.run_app(create_app(settings), host=host, port=port, access_log=None, print=None)
+        if processes > 1:
+            from verifier.service.processes import serve_processes
+
+            serve_processes(settings, host=host, port=port, processes=processes)
+        else:
+            from aiohttp import web
+
+            from verifier.service import create_app
+
+            web.run_app(create_app(settings), host=host, port=port, access_log=None, print=None)
     except OSError as exc:
         if exc.errno not in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
             raise

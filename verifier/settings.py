@@ -17,7 +17,9 @@ Every URL, timeout and cap is a field; a bad value names the variable and the va
 ``LER_STRICT_STATUS_SIGNER``   a status list signed by someone other than the issuer fails (false: warns)
 ``LER_STRICT_STATUS_LIST_LENGTH``  a bitstring under 131,072 entries fails (false: warns)
 ``LER_ALLOW_INSECURE_LOOPBACK``  tests only: allow http:// and loopback fetch targets (false)
-``LER_CPU_WORKERS``            service: process-pool size for CPU-bound checks (unset: the cores; 0: in place)
+``LER_CPU_WORKERS``            service: process-pool size for CPU-bound checks (unset: the cores with one
+                               service process, 0 with several; 0: in place)
+``LER_PROCESSES``              service: processes sharing the port (unset: the cores; ``serve --processes``)
 ``LER_VERIFY_DEADLINE_S``      service: how long a request waits for its dispatched checks, seconds (10)
 ``LER_REQUEST_TIMEOUT_S``      service: whole-request timeout, seconds (30)
 ``LER_VC_API_STATUS_CODES``    service: answer ``verified: false`` with 422, as with ``Prefer`` (false)
@@ -80,6 +82,7 @@ class Settings(BaseSettings):
     allow_insecure_loopback: bool = False
     fetch_schemas: bool = False
     cpu_workers: int | None = Field(default=None, ge=0, le=256)
+    processes: int | None = Field(default=None, ge=1, le=256)
     verify_deadline_s: float = Field(default=10.0, gt=0, le=300)
     request_timeout_s: float = Field(default=30.0, gt=0, le=600)
     vc_api_status_codes: bool = False

@@ -34,6 +34,7 @@ from verifier.environment import StatusSource
 from verifier.runtime import open_environment
 from verifier.service import appkeys as K
 from verifier.service.auth import Authenticator, RateLimiter
+from verifier.service.shared_limits import SharedRateLimiter
 from workers.jobs import JobRunner, MemoryJobStore, enqueue_job, job_store
 from workers.metrics import Metrics
 from verifier.service.middleware import problem_middleware, request_middleware
@@ -47,18 +48,28 @@ from workers.settings import registry_url
 
 log = logging.getLogger("verifier.service")
 _WAITER = web.AppKey("ler_result_waiter", ResultWaiter)
+_LIMITER = web.AppKey("ler_rate_limiter", object)
+_MIGRATE = web.AppKey("ler_migrate_schema", bool)
 
 
-def create_app(settings: Settings, *, status: StatusSource | None = None) -> web.Application:
+def create_app(settings: Settings, *, status: StatusSource | None = None,
+               rate_limiter: RateLimiter | SharedRateLimiter | None = None,
+               migrate_schema: bool = True) -> web.Application:
     """Build the service application.
 
     :param settings: process settings (:func:`verifier.settings.load_settings`).
     :param status: the status-list source for the ``status`` check (issue 3), or None.
+    :param rate_limiter: the per-key rate limiter; None: one for this process from the settings
+        (``serve --processes`` passes one shared by its processes).
+    :param migrate_schema: bring the registry schema up to date at start-up (False when the caller
+        already did, as ``serve --processes`` does once before starting its processes).
     :returns: the application; run it with ``web.run_app`` or a test server.
     """
     app = web.Application(middlewares=[request_middleware, problem_middleware])
     app[K.SETTINGS] = settings
     app[K.METRICS] = Metrics()
+    app[_MIGRATE] = migrate_schema
+    app[_LIMITER] = rate_limiter or RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)
     app.cleanup_ctx.extend([_executor, _registry, _redis, _verifications(status)])
     app.add_routes(ROUTES)
     app.add_subapp("/admin", create_admin_app(registry_url=registry_url(settings),
@@ -87,7 +98,7 @@ async def _registry(app: web.Application):
     settings = app[K.SETTINGS]
     url = registry_url(settings)
     try:
-        registry = await TrustRegistry.open(url, key_cache_ttl_s=settings.key_cache_s,
+        registry = await TrustRegistry.open(url, migrate_schema=app[_MIGRATE], key_cache_ttl_s=settings.key_cache_s,
                                             refresh_interval_s=settings.registry_poll_s)
     except RegistryUnavailable as exc:
         log.warning("trust registry not reachable at start-up (%s); continuing, /readyz reports it", exc)
@@ -95,7 +106,7 @@ async def _registry(app: web.Application):
                                             refresh_interval_s=settings.registry_poll_s)
     app[K.REGISTRY] = registry
     app[K.VERSIONS] = VersionTracker(registry, settings.registry_poll_s)
-    auth = Authenticator(registry, RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst))
+    auth = Authenticator(registry, app[_LIMITER])
     app[K.AUTH] = auth
     try:
         if not await auth.keys_configured():

@@ -1,6 +1,7 @@
 """Structured JSON logs with the request id (issue 5 "Structured JSON logs").
 
-One JSON object per line on standard error: ``time``, ``level``, ``logger``, ``message``, the current
+One JSON object per line on standard error: ``time``, ``level``, ``logger``, ``message``, ``pid`` (which
+process of ``serve --processes`` wrote it), the current
 ``request_id`` (a context variable set by the request middleware, so log lines written while serving a
 request carry it) and any ``extra`` fields given to the logging call.
 """
@@ -39,6 +40,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
+            "pid": record.process,
         }
         rid = REQUEST_ID.get()
         if rid:
