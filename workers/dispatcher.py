@@ -1,12 +1,9 @@
-"""``ArqDispatcher``: the Dispatcher protocol over arq (DESIGN.md "Packages"; STYLE.md rule 8).
+"""``ArqDispatcher``: the Dispatcher protocol over arq (DESIGN.md "Packages"; STYLE.md rule 8), and the
+``ResultWaiter`` that hands workers' published results to whoever waits for them.
 
 A credential's dispatched checks are one *unit*; units travel to the workers in arq jobs
-(``check_units``). arq costs about two dozen Redis commands per job whatever it carries, so under load a
-job carries many units and shares that cost (issue 10: "Redis commands per verification"). The rule is
-Nagle's: a unit is sent at once (at the next turn of the event loop, with whatever else was asked in
-this one) while fewer than ``jobs_in_flight`` jobs of this process are on their way; otherwise it waits
-for one to come back, or ``batch_wait_s`` at most, and goes with the others that waited (up to
-``batch_max`` a job). An idle service adds no latency; a busy one sends fewer, fuller jobs.
+(``check_units``), batched by :class:`workers.batching.JobBatcher` (Nagle's rule: an idle service adds no
+latency; a busy one sends fewer, fuller jobs).
 
 * **Duplicate work collapses.** A job id is derived from its units' keys (the credential, the options
   the checks read, the registry version for ``issuer_trust``): the same lone unit asked by two front ends
@@ -28,7 +25,6 @@ import json
 import logging
 import time
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from arq.connections import ArqRedis
@@ -42,7 +38,7 @@ from verifier.parse import CredentialItem
 from verifier.report import CheckResult, Outcome
 from workers.cache import memo_item_bytes, part_key
 from workers.payload import item_to_json, options_to_json
-from workers.wakeup import announce
+from workers.batching import TIMED_OUT, JobBatcher, QueueUnavailable  # noqa: F401 (QueueUnavailable: re-exported)
 
 log = logging.getLogger("workers.dispatcher")
 
@@ -52,10 +48,6 @@ TASKS = {C.CHECK_PROOF: "check_proof", C.CHECK_STATUS: "check_status", C.CHECK_I
 UNIT_TASK = "check_item"
 #: the task that runs a batch of units, each one credential's dispatched checks (DESIGN.md "Data flow" step 4).
 BATCH_TASK = "check_units"
-
-
-class QueueUnavailable(Exception):
-    """Redis (the queue) cannot be reached: the service answers 503."""
 
 
 def dumps(value: Any) -> bytes:
@@ -239,31 +231,8 @@ class Ticket:
             return None
 
 
-#: a unit's answer when its job was not decided within the deadline.
-TIMED_OUT = "deadline"
-
-
-@dataclass
-class _Unit:
-    """One credential's dispatched checks, waiting to be sent: its key, its job payload and its answer."""
-
-    key: str
-    payload: dict[str, Any]
-    answer: asyncio.Future
-
-
-def _unit_answers(stored: dict[str, Any] | None, count: int) -> list[list[Any] | None]:
-    """Each unit's transport results from a ``check_units`` job result (None where it gave none)."""
-    if stored is None or not stored.get("s") or not isinstance(stored.get("r"), dict):
-        return [None] * count
-    units = stored["r"].get("units")
-    if not isinstance(units, list) or len(units) != count:
-        return [None] * count
-    return [u.get("results") if isinstance(u, dict) and isinstance(u.get("results"), list) else None for u in units]
-
-
 class ArqDispatcher:
-    """Runs dispatched checks on arq workers, units batched into jobs.
+    """Runs dispatched checks on arq workers, units batched into ``check_units`` jobs (:class:`JobBatcher`).
 
     :param pool: the arq pool (:func:`open_pool`).
     :param waiter: the process's :class:`ResultWaiter`.
@@ -280,22 +249,12 @@ class ArqDispatcher:
                  registry_version: Callable[[], Any] | None = None,
                  on_latency: Callable[[str, float], None] | None = None,
                  batch_max: int = 32, jobs_in_flight: int = 2, batch_wait_s: float = 0.02):
-        if batch_max < 1 or jobs_in_flight < 1 or batch_wait_s < 0:
-            raise ValueError("batch_max and jobs_in_flight must be at least 1, batch_wait_s at least 0")
-        self.pool = pool
-        self.waiter = waiter
-        self.queue_name = queue_name
+        self.batcher = JobBatcher(pool, waiter, task=BATCH_TASK, tag="u", queue_name=queue_name,
+                                  deadline_s=deadline_s, batch_max=batch_max, jobs_in_flight=jobs_in_flight,
+                                  batch_wait_s=batch_wait_s)
         self.deadline_s = deadline_s
         self.registry_version = registry_version
         self.on_latency = on_latency
-        self.batch_max = batch_max
-        self.jobs_in_flight = jobs_in_flight
-        self.batch_wait_s = batch_wait_s
-        self._jobs = 0
-        self._pending: list[_Unit] = []
-        self._in_flight: dict[str, asyncio.Future] = {}
-        self._flush_handle: asyncio.TimerHandle | asyncio.Handle | None = None
-        self._sending: set[asyncio.Task] = set()
 
     async def run_checks(self, check_ids: Sequence[str], item: CredentialItem,
                          ctx: CheckContext) -> list[CheckResult]:
@@ -310,102 +269,22 @@ class ArqDispatcher:
                  for cid in check_ids]
         key = hashlib.sha256("|".join(parts).encode()).hexdigest()
         started = time.perf_counter()
-        answer = self._in_flight.get(key)
-        if answer is None:
-            answer = self._ask(key, {"item": item_to_json(item), "options": options_to_json(ctx.options),
-                                     "checks": list(check_ids)})
-        try:
-            async with asyncio.timeout(self.deadline_s):
-                answers = await asyncio.shield(answer)
-        except TimeoutError:
-            answers = TIMED_OUT
+        answer = await self.batcher.ask(key, lambda: {"item": item_to_json(item),
+                                                      "options": options_to_json(ctx.options),
+                                                      "checks": list(check_ids)})
         if self.on_latency is not None:
             for check_id in check_ids:
                 self.on_latency(check_id, time.perf_counter() - started)
-        if answers is TIMED_OUT:
+        if answer is TIMED_OUT:
             return [CheckResult(cid, Outcome.INDETERMINATE,
                                 f"the {cid} check was not decided within the {self.deadline_s:g} s deadline",
                                 C.PROBLEM_DEADLINE_EXCEEDED, target=item.pointer) for cid in check_ids]
-        return _results(check_ids, answers, item)
-
-    def _ask(self, key: str, payload: dict[str, Any]) -> asyncio.Future:
-        """Queue a unit for the next batch; its future gets its transport results (None: no answer)."""
-        loop = asyncio.get_running_loop()
-        answer = loop.create_future()
-        answer.add_done_callback(_observe)
-        self._in_flight[key] = answer
-        answer.add_done_callback(lambda f, k=key: self._in_flight.pop(k, None) if self._in_flight.get(k) is f else None)
-        self._pending.append(_Unit(key, payload, answer))
-        if len(self._pending) >= self.batch_max:
-            self._flush()
-        elif self._flush_handle is None:
-            self._flush_handle = (loop.call_soon(self._flush) if self._jobs < self.jobs_in_flight
-                                  else loop.call_later(self.batch_wait_s, self._flush))
-        return answer
-
-    def _flush(self) -> None:
-        if self._flush_handle is not None:
-            self._flush_handle.cancel()
-            self._flush_handle = None
-        batch, self._pending = self._pending[:self.batch_max], self._pending[self.batch_max:]
-        if self._pending:
-            self._flush_handle = asyncio.get_running_loop().call_soon(self._flush)
-        if batch:
-            self._jobs += 1
-            task = asyncio.create_task(self._send(batch), name="ler-dispatch-batch")
-            self._sending.add(task)
-            task.add_done_callback(self._sending.discard)
-
-    async def _send(self, batch: list[_Unit]) -> None:
-        """Enqueue one job for ``batch`` (or join the same one already queued) and hand out its results;
-        then send what waited meanwhile."""
-        try:
-            await self._send_one(batch)
-        finally:
-            self._jobs -= 1
-            if self._pending and self._jobs < self.jobs_in_flight:
-                self._flush()
-
-    async def _send_one(self, batch: list[_Unit]) -> None:
-        keys = sorted(u.key for u in batch)
-        job_id = f"{self.queue_name}:u:" + (keys[0] if len(keys) == 1 else
-                                            hashlib.sha256("|".join(keys).encode()).hexdigest())
-        batch = sorted(batch, key=lambda u: u.key)
-        with self.waiter.expect(job_id) as ticket:
-            await self._enqueue_and_wait(batch, job_id, ticket)
-
-    async def _enqueue_and_wait(self, batch: list[_Unit], job_id: str, ticket: "Ticket") -> None:
-        try:
-            try:
-                job = await self.pool.enqueue_job(BATCH_TASK, {"units": [u.payload for u in batch]}, _job_id=job_id,
-                                                  _queue_name=self.queue_name, _expires=max(60.0, self.deadline_s * 2))
-                if job is not None:  # a new job (not one already queued): wake an idle worker
-                    await announce(self.pool, self.queue_name)
-            except (RedisError, OSError) as exc:
-                raise QueueUnavailable(f"cannot enqueue the checks of {len(batch)} credential(s): "
-                                       f"{type(exc).__name__}") from exc
-            stored = await ticket.wait(self.deadline_s, read_first=job is None)
-        except QueueUnavailable as exc:
-            for unit in batch:
-                if not unit.answer.done():
-                    unit.answer.set_exception(exc)
-            return
-        answers = [TIMED_OUT] * len(batch) if stored is None else _unit_answers(stored, len(batch))
-        for unit, answer in zip(batch, answers):
-            if not unit.answer.done():
-                unit.answer.set_result(answer)
+        results = answer.get("results") if isinstance(answer, dict) else None
+        return _results(check_ids, results if isinstance(results, list) else None, item)
 
     async def close(self) -> None:
         """Send what is pending and wait for the jobs on their way (at most the deadline)."""
-        self._flush()
-        if self._sending:
-            await asyncio.wait(set(self._sending), timeout=self.deadline_s)
-
-
-def _observe(future: asyncio.Future) -> None:
-    """Mark a unit's exception retrieved (every asker got it, or gave up at its deadline)."""
-    if not future.cancelled():
-        future.exception()
+        await self.batcher.close()
 
 
 def _results(check_ids: Sequence[str], answers: list[Any] | None, item: CredentialItem) -> list[CheckResult]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import types
 import typing
 from datetime import datetime
@@ -47,6 +48,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _fields(cls: type) -> tuple[tuple[str, Any], ...]:
+    """(name, resolved annotation) of each field of dataclass ``cls``, resolved once per process
+    (``typing.get_type_hints`` evaluates every annotation string: far too slow for every job)."""
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
+
+
 def _typed(annotation: Any, value: Any) -> Any:
     """Rebuild ``value`` (from :func:`_plain`) as ``annotation`` says: dataclasses, tuples, frozensets,
     datetimes and enums, inside ``X | None`` too."""
@@ -62,9 +71,7 @@ def _typed(annotation: Any, value: Any) -> Any:
                     continue
         return value
     if dataclasses.is_dataclass(annotation):
-        hints = typing.get_type_hints(annotation)
-        return annotation(**{f.name: _typed(hints[f.name], value[f.name]) for f in dataclasses.fields(annotation)
-                             if f.name in value})
+        return annotation(**{name: _typed(hint, value[name]) for name, hint in _fields(annotation) if name in value})
     if origin in (tuple, frozenset, set, list):
         inner = args[0] if args else Any
         return origin(_typed(inner, v) for v in value)
