@@ -23,6 +23,7 @@ from pyld.jsonld import KEYWORDS, JsonLdProcessor, _is_numeric
 
 from verifier.errors import InvalidJsonLd
 from verifier.jsonld.context_cache import ProcessedContextCache
+from verifier.jsonld.expander import Expander
 from verifier.jsonld.graph import SignedGraph
 from verifier.jsonld.loader import SAFE_MODE_BASE, OfflineLoader, document_loader, pyld_errors
 from verifier.jsonld.node_map import Unsupported, check_supported, create_node_map
@@ -229,12 +230,17 @@ class Engine:
 
     :param loader: the offline loader.
     :param memo: True to use the processed-context memo (the default everywhere but in tests).
+    :param fast: True to try the table-driven :class:`~verifier.jsonld.expander.Expander` before pyld's
+        expansion (the default everywhere but in tests).
     """
 
-    def __init__(self, loader: OfflineLoader, *, memo: bool = True):
+    def __init__(self, loader: OfflineLoader, *, memo: bool = True, fast: bool = True):
         self.loader = loader
         self.resolved = LRUCache(maxsize=RESOLVED_CONTEXTS_MAX)
         self.processor = SafeProcessor(ProcessedContextCache() if memo else None)
+        self.expander = Expander(self.processor) if fast else None
+        #: expansions done by the expander / left to pyld (for tests and benches).
+        self.fast_expansions = self.pyld_expansions = 0
 
     def options(self) -> dict[str, Any]:
         """Options for one pyld operation: our loader, a resolver over our cache, the sentinel base."""
@@ -247,9 +253,24 @@ class Engine:
         }
 
     def expand(self, document: dict[str, Any]) -> list:
-        """Safe-mode expansion of ``document`` (see :func:`verifier.jsonld.expand`)."""
+        """Safe-mode expansion of ``document`` (see :func:`verifier.jsonld.expand`).
+
+        The expander answers when it handles every construct of the document; otherwise -- a construct
+        it leaves to pyld, or any error on its way (an unknown context, a protected term redefined...)
+        -- pyld's expansion runs from the start and its result or error is the answer.
+        """
+        options = self.options()
+        if self.expander is not None and isinstance(document, dict):
+            try:
+                expanded = self.expander.expand(document, options)
+            except Exception:  # noqa: BLE001 -- Unsupported, or an error pyld will raise itself below
+                pass
+            else:
+                self.fast_expansions += 1
+                return expanded
+        self.pyld_expansions += 1
         with pyld_errors("expansion"):
-            return self.processor.expand(document, self.options())
+            return self.processor.expand(document, options)
 
     def key_iri(self, local_ctx: Any, key: str) -> str | None:
         """Expand ``key`` as a property name in the context ``local_ctx`` (see :func:`verifier.jsonld.key_iri`)."""
