@@ -46,11 +46,17 @@ def expand(document: dict[str, Any], *, resources: ResourceConfig) -> list:
         (``id`` that is a bare UUID, undefined ``type`` value), a ``@type`` that is not an absolute
         IRI, or any other JSON-LD error.
     """
+    return _expand(document, resources)[0]
+
+
+def _expand(document: dict[str, Any], resources: ResourceConfig) -> tuple[list, bool]:
+    """:func:`expand`, also saying whether the expander made the result (see ``Engine.expand_checked``)."""
     if not isinstance(document, dict):
         raise InvalidJsonLd("a JSON-LD document must be a JSON object")
-    expanded = engine(resources).expand(document)
-    check_expanded(expanded)
-    return expanded
+    expanded, checked = engine(resources).expand_checked(document)
+    if not checked:
+        check_expanded(expanded)
+    return expanded, checked
 
 
 def canonicalize(document: dict[str, Any], *, resources: ResourceConfig, hash_algorithm: str = "sha256",
@@ -81,8 +87,8 @@ def canonicalize_signed(document: dict[str, Any], *, resources: ResourceConfig, 
     :raises: as :func:`canonicalize`.
     """
     canon = RDFC10(hash_algorithm, max_work)  # validate arguments before any work
-    expanded = expand(document, resources=resources)
-    quads, graph = engine(resources).to_quads(expanded)  # refuses relative IRIs (safe mode)
+    expanded, checked = _expand(document, resources)
+    quads, graph = engine(resources).to_quads(expanded, supported=checked)  # refuses relative IRIs (safe mode)
     return canon.canonicalize_quads(quads), graph
 
 

@@ -30,14 +30,14 @@ Not thread-safe (nor is pyld): one expander per processor, one processor per pro
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from frozendict import frozendict
 from pyld.jsonld import KEYWORDS, JsonLdProcessor
 
-#: pyld's ``_is_absolute_iri`` (a scheme or ``_``, a colon, no whitespace), compiled once.
-_ABSOLUTE = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$").match
+from verifier.jsonld.loader import SAFE_MODE_BASE
+from verifier.jsonld.safe_mode import _LANGUAGE_TAG, _is_absolute_iri
+
 _KEYWORDS = frozenset(KEYWORDS)
 _get = JsonLdProcessor.get_context_value
 
@@ -46,13 +46,24 @@ _CONTAINERS = frozenset({frozenset(), frozenset({"@set"}), frozenset({"@list"}),
                          frozenset({"@graph", "@set"})})
 #: most (context, key) entries kept over all tables; all are dropped when reached.
 MAX_TERMS = 32_768
+#: deepest nesting of JSON values handled here (deeper -> Unsupported; the expanded document then stays
+#: well inside the depth that the safe-mode walk and node map generation accept).
+MAX_DEPTH = 100
 
 # what a key is in a given active context
 DROPPED, ID, TYPE, KEYWORD, PROPERTY = range(5)
+# how a scalar value of a term expands
+PLAIN, AS_ID, AS_VOCAB, TYPED, REFUSED = range(5)
 
 
 class Unsupported(Exception):
     """The document uses a construct this expander leaves to pyld."""
+
+
+def _safe_iri(iri: Any) -> bool:
+    """The safe-mode rule of :func:`~verifier.jsonld.safe_mode.check_expanded` for ``@id``, ``@type`` and
+    datatype IRIs: an absolute IRI or blank node identifier, not made from a relative reference."""
+    return type(iri) is str and bool(_is_absolute_iri(iri)) and not iri.startswith(SAFE_MODE_BASE)
 
 
 class Term:
@@ -65,13 +76,17 @@ class Term:
         ``@set``/``@list``/``@graph``, ``@type: @json``, a reverse property).
     :ivar is_list, is_graph: ``@list`` / ``@graph`` in its container.
     :ivar coerce: its ``@type`` mapping; ``language``, ``direction``: with the context's defaults.
+    :ivar for_str, for_other: how a string / another scalar value expands (PLAIN, AS_ID, AS_VOCAB, TYPED),
+        or REFUSED when the value object would fail the safe-mode walk (a relative datatype, a malformed
+        language tag): pyld's path then raises the refusal.
     """
 
-    __slots__ = ("iri", "kind", "scoped", "handled", "is_list", "is_graph", "coerce", "language", "direction")
+    __slots__ = ("iri", "kind", "scoped", "handled", "is_list", "is_graph", "coerce", "language", "direction",
+                 "for_str", "for_other")
 
     def __init__(self, ctx: frozendict, key: str, iri: Any):
         self.iri = iri
-        if iri is None or not (iri in _KEYWORDS or _ABSOLUTE(iri)):
+        if iri is None or not (iri in _KEYWORDS or _is_absolute_iri(iri)):
             self.kind = DROPPED
         else:
             self.kind = ID if iri == "@id" else TYPE if iri == "@type" else KEYWORD if iri in _KEYWORDS else PROPERTY
@@ -79,13 +94,21 @@ class Term:
         container = _get(ctx, key, "@container")
         container = frozenset(container if isinstance(container, list) else [] if container is None else [container])
         mapping = ctx["mappings"].get(key)
-        self.coerce = _get(ctx, key, "@type")
-        self.handled = (container in _CONTAINERS and self.coerce != "@json"
+        coerce = self.coerce = _get(ctx, key, "@type")
+        self.handled = (container in _CONTAINERS and coerce != "@json"
                         and not (mapping is not None and mapping.get("reverse")))
         self.is_list = "@list" in container
         self.is_graph = "@graph" in container
         self.language = _get(ctx, key, "@language")
         self.direction = _get(ctx, key, "@direction")
+        if coerce is not None and coerce not in ("@id", "@vocab", "@none"):
+            self.for_other = self.for_str = TYPED if _safe_iri(coerce) else REFUSED
+        else:
+            self.for_other = PLAIN
+            self.for_str = {"@id": AS_ID, "@vocab": AS_VOCAB}.get(coerce, PLAIN)
+            if self.for_str is PLAIN and self.language is not None and not (
+                    type(self.language) is str and _LANGUAGE_TAG.match(self.language)):
+                self.for_str = REFUSED
 
 
 class Expander:
@@ -97,17 +120,20 @@ class Expander:
 
     def __init__(self, processor: Any):
         self.processor = processor
-        self._tables: dict[str, dict[str, Term]] = {}
+        self._tables: dict[Any, dict[str, Term]] = {}
         self._count = 0
         self._options: dict[str, Any] = {}
         self._base: Any = ""
 
     def expand(self, document: dict[str, Any], options: dict[str, Any]) -> list:
         """pyld's ``expand`` of ``document`` (a JSON object) with ``options`` (as
-        :meth:`SafeProcessor.expand <verifier.jsonld.processor.SafeProcessor.expand>` receives them).
+        :meth:`SafeProcessor.expand <verifier.jsonld.processor.SafeProcessor.expand>` receives them), for a
+        document that also passes the safe-mode walk (:func:`~verifier.jsonld.safe_mode.check_expanded`)
+        and whose output :func:`~verifier.jsonld.node_map.check_supported` accepts.
 
         :returns: the expanded document (a list), equal to pyld's.
-        :raises Unsupported: the document needs pyld's expansion (nothing is returned then).
+        :raises Unsupported: the document needs pyld's expansion, or the safe-mode walk would refuse it
+            (nothing is returned then).
         :raises JsonLdError, VerifierError: from context processing (the caller then runs pyld, which
             raises its own error).
         """
@@ -116,94 +142,120 @@ class Expander:
         options.setdefault("base", "")
         self._options, self._base = options, options["base"]
         initial = self.processor._get_initial_context(options)
-        expanded = self._node(initial, None, None, document, False)
+        expanded = self._node(initial, None, None, document, False, 0)
         return [] if expanded is None else [expanded]
 
     # -- tables ---------------------------------------------------------------------------------
 
-    def _term(self, ctx: Any, key: str) -> Term:
-        """``key`` in the active context ``ctx``, from the table of ``ctx`` (made on first use)."""
+    def _table(self, ctx: Any) -> dict[str, Term]:
+        """The term table of the active context ``ctx`` (a pyld frozen context, named by its ``_uuid``)."""
         uuid = ctx.get("_uuid")
         table = self._tables.get(uuid)
-        if table is not None:
-            term = table.get(key)
-            if term is not None:
-                return term
-        if uuid is None or not isinstance(ctx, frozendict) or not isinstance(key, str):
-            raise Unsupported("an unfrozen active context or a non-string key")
-        if self._count >= MAX_TERMS:
-            self._tables.clear()
-            self._count = 0
-        term = Term(ctx, key, self.processor._expand_iri(ctx, key, vocab=True))
-        self._tables.setdefault(ctx["_uuid"], {})[key] = term
-        self._count += 1
+        if table is None:
+            if uuid is None or not isinstance(ctx, frozendict):
+                raise Unsupported("an unfrozen active context")
+            table = self._tables[uuid] = {}
+        return table
+
+    def _term(self, ctx: Any, key: str, table: dict[str, Term] | None = None) -> Term:
+        """``key`` in the active context ``ctx`` (whose table is ``table`` when given)."""
+        if table is None:
+            table = self._table(ctx)
+        term = table.get(key)
+        if term is None:
+            if type(key) is not str:
+                raise Unsupported("a key that is not a string")
+            if self._count >= MAX_TERMS:
+                self._tables.clear()
+                self._count = 0
+                table = self._table(ctx)
+            term = table[key] = Term(ctx, key, self.processor._expand_iri(ctx, key, vocab=True))
+            self._count += 1
         return term
 
     def _process(self, ctx: Any, local: Any, **flags: bool) -> Any:
         return self.processor._process_context(ctx, local, self._options, **flags)
 
+    def _id(self, ctx: Any, value: str, vocab: bool = False) -> str:
+        """``value`` IRI-expanded (document-relative) and held to the safe-mode rule."""
+        iri = self.processor._expand_iri(ctx, value, vocab=vocab, base=self._base)
+        if not _safe_iri(iri):
+            raise Unsupported("not an absolute IRI (safe mode refuses it)")
+        return iri
+
     # -- expansion (pyld's _expand / _expand_object / _expand_value, restricted) -------------------
 
-    def _value(self, ctx: Any, key: str | None, term: Term | None, element: Any, inside_list: bool) -> Any:
-        """pyld's ``_expand`` of any element under property ``key`` (``term``: ``key`` in ``ctx``)."""
+    def _value(self, ctx: Any, key: str, term: Term, element: Any, inside_list: bool, depth: int) -> Any:
+        """pyld's ``_expand`` of a property's value (``term``: ``key`` in ``ctx``)."""
         kind = type(element)
+        if kind is str:
+            plan = term.for_str
+            if plan is PLAIN:
+                if term.language is None and term.direction is None:
+                    return {"@value": element}
+                out: dict[str, Any] = {}
+                if term.language is not None:
+                    out["@language"] = term.language
+                if term.direction is not None:
+                    out["@direction"] = term.direction
+                out["@value"] = element
+                return out
+            if plan is AS_ID:
+                return {"@id": self._id(ctx, element)}
+            if plan is AS_VOCAB:
+                return {"@id": self._id(ctx, element, vocab=True)}
+            if plan is TYPED:
+                return {"@type": term.coerce, "@value": element}
+            raise Unsupported("a value object the safe-mode walk refuses")
         if kind is dict:
-            return self._node(ctx, key, term, element, inside_list)
+            return self._node(ctx, key, term, element, inside_list, depth + 1)
         if kind is list:
-            inside_list = inside_list or (term is not None and term.is_list)
-            out: list = []
+            if depth > MAX_DEPTH:
+                raise Unsupported("nested too deeply")
+            inside_list = inside_list or term.is_list
+            items: list = []
             for item in element:
-                item = self._value(ctx, key, term, item, inside_list)
+                item = self._value(ctx, key, term, item, inside_list, depth + 1)
                 if inside_list and type(item) is list:
                     item = {"@list": item}
                 if item is not None:
                     if type(item) is list:
-                        out.extend(item)
+                        items.extend(item)
                     else:
-                        out.append(item)
-            return out
+                        items.append(item)
+            return items
         if element is None:
             return None
-        if kind not in (str, int, float, bool):
+        if kind is not int and kind is not float and kind is not bool:
             raise Unsupported(f"a {kind.__name__} in the document")
-        if not inside_list and (term is None or term.iri == "@graph"):
-            return None  # a free-floating scalar
-        if term.kind != PROPERTY:
-            raise Unsupported("a scalar under a keyword")
-        coerce = term.coerce
-        if kind is str:
-            if coerce == "@id":
-                return {"@id": self.processor._expand_iri(ctx, element, base=self._base)}
-            if coerce == "@vocab":
-                return {"@id": self.processor._expand_iri(ctx, element, vocab=True, base=self._base)}
-        if coerce is not None and coerce != "@id" and coerce != "@vocab" and coerce != "@none":
-            return {"@type": coerce, "@value": element}
-        if kind is str:
-            out_value = {}
-            if term.language is not None:
-                out_value["@language"] = term.language
-            if term.direction is not None:
-                out_value["@direction"] = term.direction
-            out_value["@value"] = element
-            return out_value
-        return {"@value": element}
+        plan = term.for_other
+        if plan is PLAIN:
+            return {"@value": element}
+        if plan is TYPED:
+            return {"@type": term.coerce, "@value": element}
+        raise Unsupported("a value object the safe-mode walk refuses")
 
-    def _node(self, ctx: Any, key: str | None, term: Term | None, element: dict, inside_list: bool) -> Any:
+    def _node(self, ctx: Any, key: str | None, term: Term | None, element: dict, inside_list: bool,
+              depth: int) -> Any:
         """pyld's ``_expand`` of a JSON object: contexts, then ``_expand_object``, then the clean-up."""
-        expanded_key = term.iri if term is not None else None
+        if depth > MAX_DEPTH:
+            raise Unsupported("nested too deeply")
+        if term is not None and term.kind != PROPERTY:
+            raise Unsupported("an object under a keyword")
         # revert a type-scoped context, unless the element is a value or a lone subject reference
-        type_scoped = ctx if ctx.get("previousContext") else None
         must_revert = True
-        if type_scoped is not None and len(element) <= 2 and "@context" not in element:
-            for k in sorted(element):
-                iri = self._term(type_scoped, k).iri
-                if iri == "@value":
-                    raise Unsupported("a value object")
-                if iri == "@id" and len(element) == 1:
-                    must_revert = False
-                    break
-        if must_revert and "previousContext" in ctx:
-            ctx = ctx["previousContext"]
+        if "previousContext" in ctx:
+            if ctx["previousContext"] and len(element) <= 2 and "@context" not in element:
+                table = self._table(ctx)
+                for k in sorted(element):
+                    iri = self._term(ctx, k, table).iri
+                    if iri == "@value":
+                        raise Unsupported("a value object")
+                    if iri == "@id" and len(element) == 1:
+                        must_revert = False
+                        break
+            if must_revert:
+                ctx = ctx["previousContext"]
         if term is not None and term.scoped is not None:
             ctx = self._process(ctx, term.scoped, override_protected=True)
         # pyld's _prepare_nested_context: the element's own @context, then type-scoped contexts
@@ -213,37 +265,39 @@ class Expander:
                 raise Unsupported("@context inside @context")
             ctx = self._process(ctx, local)
         type_ctx = ctx
+        type_table = table = self._table(ctx)
         type_key = None
         items = sorted(element.items())
         for k, value in items:
-            if self._term(ctx, k).iri != "@type":
+            if self._term(ctx, k, table).iri != "@type":
                 continue
             type_key = type_key or k
             for t in sorted(t for t in (value if type(value) is list else [value]) if type(t) is str):
-                scoped = self._term(type_ctx, t).scoped
+                scoped = self._term(type_ctx, t, type_table).scoped
                 if scoped is not None and scoped is not False:
                     ctx = self._process(ctx, scoped, propagate=False)
+                    table = self._table(ctx)
         if type_key is not None:
             first = element[type_key]
             first = first[0] if first and type(first) is list else first
-            if type(first) is str and self._term(ctx, first).iri == "@json":
+            if type(first) is str and self._term(ctx, first, table).iri == "@json":
                 raise Unsupported("a @json typed value")
         # pyld's _expand_object
         result: dict[str, Any] = {}
         for k, value in items:
-            if k == "@context":
-                continue
-            t = self._term(ctx, k)
+            t = table.get(k) or self._term(ctx, k, table)
             kind = t.kind
             if kind is PROPERTY:
                 if not t.handled:
                     raise Unsupported(f"the definition of {k!r}")
-                term_ctx = ctx if t.scoped is None else self._process(ctx, t.scoped, propagate=True,
-                                                                        override_protected=True)
-                inner = t if term_ctx is ctx else self._term(term_ctx, k)
-                if not inner.handled:
-                    raise Unsupported(f"the definition of {k!r} in its scoped context")
-                expanded = self._value(term_ctx, k, inner, value, False)
+                if t.scoped is None:
+                    term_ctx, inner = ctx, t
+                else:
+                    term_ctx = self._process(ctx, t.scoped, propagate=True, override_protected=True)
+                    inner = self._term(term_ctx, k)
+                    if not inner.handled:
+                        raise Unsupported(f"the definition of {k!r} in its scoped context")
+                expanded = self._value(term_ctx, k, inner, value, False, depth + 1)
                 if expanded is None:
                     continue
                 if t.is_list and not (type(expanded) is dict and "@list" in expanded):
@@ -260,18 +314,20 @@ class Expander:
             elif kind is ID:
                 if "@id" in result or type(value) is not str:
                     raise Unsupported("colliding or non-string @id")
-                result["@id"] = self.processor._expand_iri(ctx, value, base=self._base)
+                result["@id"] = self._id(ctx, value)
             elif kind is TYPE:
                 values = value if type(value) is list else [value]
                 if not all(type(v) is str for v in values):
                     raise Unsupported("a @type value that is not a string")
                 if values:
-                    expand_iri, base = self.processor._expand_iri, self._base
-                    result.setdefault("@type", []).extend(expand_iri(type_ctx, v, vocab=True, base=base)
-                                                          for v in values)
-            else:
+                    types = result.get("@type")
+                    if types is None:
+                        types = result["@type"] = []
+                    for v in values:
+                        types.append(self._id(type_ctx, v, vocab=True))
+            elif k != "@context":
                 raise Unsupported(f"key {k!r} ({t.iri!r})")
-        if (not inside_list and (key is None or expanded_key == "@graph")
+        if (not inside_list and (term is None or term.iri == "@graph")
                 and (not result or (len(result) == 1 and "@id" in result))):
             return None  # a free-floating node (pyld drops an empty object or a lone @id at top level)
         return result

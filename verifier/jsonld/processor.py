@@ -185,11 +185,13 @@ class SafeProcessor(JsonLdProcessor):
         return self.memo.process(compute, active_ctx, local_ctx, options, override_protected=override_protected,
                                  propagate=propagate, validate_scoped=validate_scoped)
 
-    def to_quads(self, expanded: list) -> tuple[list[Quad], SignedGraph]:
+    def to_quads(self, expanded: list, *, supported: bool = False) -> tuple[list[Quad], SignedGraph]:
         """Convert expanded JSON-LD to RDF quads (JSON-LD 1.1 API §7.2 Node Map Generation, then §8.1
         Deserialize JSON-LD to RDF by :func:`~verifier.jsonld.to_rdf.node_map_quads`).
 
         :param expanded: safe-mode expanded JSON-LD (its top-level node may be given a fresh ``@id``).
+        :param supported: True when ``expanded`` is known to pass :func:`~verifier.jsonld.node_map.check_supported`
+            (the expander's output), which then is not run again.
         :returns: (quads of canonical N-Quads terms, the :class:`SignedGraph` they were emitted from).
         :raises InvalidJsonLd: a relative IRI or graph name (safe mode).
         """
@@ -197,7 +199,8 @@ class SafeProcessor(JsonLdProcessor):
         top_label = _label_top(expanded)
         node_map: dict[str, Any] = {"@default": {}}
         try:
-            check_supported(expanded)
+            if not supported:
+                check_supported(expanded)
         except Unsupported:  # @reverse, @included, @index...: pyld's own algorithm
             self._create_node_map(expanded, node_map, "@default", issuer)
         else:
@@ -253,24 +256,32 @@ class Engine:
         }
 
     def expand(self, document: dict[str, Any]) -> list:
-        """Safe-mode expansion of ``document`` (see :func:`verifier.jsonld.expand`).
+        """Expansion of ``document`` with pyld's dropped-term refusal (see :func:`verifier.jsonld.expand`,
+        which adds the safe-mode walk)."""
+        return self.expand_checked(document)[0]
 
-        The expander answers when it handles every construct of the document; otherwise -- a construct
-        it leaves to pyld, or any error on its way (an unknown context, a protected term redefined...)
-        -- pyld's expansion runs from the start and its result or error is the answer.
+    def expand_checked(self, document: dict[str, Any]) -> tuple[list, bool]:
+        """Expansion of ``document``, by the expander when it handles every construct of the document;
+        otherwise -- a construct it leaves to pyld, a document the safe-mode walk refuses, or any error on
+        its way (an unknown context, a protected term redefined...) -- by pyld's expansion from the start,
+        whose result or error is then the answer.
+
+        :returns: (the expanded document, True when the expander made it: it then passes
+            :func:`~verifier.jsonld.safe_mode.check_expanded` and :func:`~verifier.jsonld.node_map.check_supported`,
+            so neither needs to run).
         """
         options = self.options()
         if self.expander is not None and isinstance(document, dict):
             try:
                 expanded = self.expander.expand(document, options)
-            except Exception:  # noqa: BLE001 -- Unsupported, or an error pyld will raise itself below
+            except Exception:  # noqa: BLE001 -- Unsupported, or an error pyld raises itself below
                 pass
             else:
                 self.fast_expansions += 1
-                return expanded
+                return expanded, True
         self.pyld_expansions += 1
         with pyld_errors("expansion"):
-            return self.processor.expand(document, options)
+            return self.processor.expand(document, options), False
 
     def key_iri(self, local_ctx: Any, key: str) -> str | None:
         """Expand ``key`` as a property name in the context ``local_ctx`` (see :func:`verifier.jsonld.key_iri`)."""
@@ -281,11 +292,11 @@ class Engine:
                 active = self.processor.process_context(active, local_ctx, options)
             return self.processor._expand_iri(active, key, vocab=True)
 
-    def to_quads(self, expanded: list) -> tuple[list[Quad], SignedGraph]:
+    def to_quads(self, expanded: list, *, supported: bool = False) -> tuple[list[Quad], SignedGraph]:
         """Convert safe-mode expanded JSON-LD to RDF quads and its :class:`SignedGraph`
         (see :meth:`SafeProcessor.to_quads`)."""
         with pyld_errors("conversion to RDF"):
-            return self.processor.to_quads(expanded)
+            return self.processor.to_quads(expanded, supported=supported)
 
 
 @lru_cache(maxsize=32)
