@@ -1,25 +1,34 @@
 """Differential tests of the fast JSON-LD path against stock pyld (hypothesis).
 
-Our path is safe-mode expansion (pyld with memos) -> our node map to quads (:mod:`verifier.jsonld.to_rdf`)
+Our path is safe-mode expansion (the table-driven expander of :mod:`verifier.jsonld.expander` where it
+handles the document, else pyld with memos) -> our node map to quads (:mod:`verifier.jsonld.to_rdf`)
 -> our RDFC-1.0 (:mod:`verifier.jsonld.rdfc`). Stock pyld is ``jsonld.normalize`` (URDNA2015, which
 coincides with RDFC-1.0 for SHA-256 when no literal needs the extra canonical escapes, so generated
 text avoids control characters other than tab, newline and carriage return). For every generated
 document and context that safe mode accepts, the canonical N-Quads must be byte-identical; and on
 generated blank-node graphs (which reach Hash N-Degree Quads) our RDFC-1.0 must agree with pyld's.
+Documents are generated over inline contexts and over the bundled VCDM and Open Badges contexts (with
+terms respelled as full IRIs, aliases, type-scoped terms used out of scope, undefined terms); whenever the
+expander answers, its expansion must be the one of the path without it, and what safe mode refuses must
+be refused by both with the same words.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, event, find, given, settings
 from hypothesis import strategies as st
 from pyld import jsonld as pyld_jsonld
 from pyld.canon import URDNA2015
 
 from verifier import jsonld
-from verifier.errors import CanonicalizationBudgetExceeded, InvalidJsonLd
+from verifier.errors import CanonicalizationBudgetExceeded, InvalidJsonLd, VerifierError
+from verifier.jsonld.processor import Engine, engine
 from verifier.jsonld.rdfc import RDFC10
+from verifier.jsonld.safe_mode import check_expanded
 from verifier.options import ResourceConfig
 
 RESOURCES = ResourceConfig()
@@ -83,14 +92,114 @@ def stock(doc: dict) -> str:
                                                       "documentLoader": loader, "processingMode": "json-ld-1.1"})
 
 
-@SETTINGS
-@given(documents())
-def test_generated_documents_canonicalize_as_stock_pyld(doc):
+VC1_URL, VC2_URL = "https://www.w3.org/2018/credentials/v1", "https://www.w3.org/ns/credentials/v2"
+OB3_URL = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+OB_VOCAB = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#"
+#: keys of generated Open Badges nodes: terms of several type scopes, full IRIs, undefined terms.
+OB_KEYS = ["name", "description", "image", "achievement", "alignment", "targetUrl", "targetName", "targetType",
+           "creditsAvailable", "narrative", "criteria", "result", "value", "status", "url", "email",
+           "achievementType", "inLanguage", "tag", "identifier", "evidence", "validFrom", "nick",
+           "https://schema.org/name", OB_VOCAB + "achievementType", "xsd:string", "undefinedTerm"]
+OB_TYPES = ["Achievement", "Profile", "Result", "Alignment", "Image", "Evidence", "AchievementSubject", "Criteria",
+            "IdentityObject", "ResultDescription", "NoSuchType", OB_VOCAB + "Achievement", "VerifiableCredential"]
+
+
+ob_scalars = st.one_of(iris, text, st.integers(-10**6, 10**6), st.booleans(), st.sampled_from(["2026-01-01T00:00:00Z"]))
+
+
+#: Open Badges types and terms of their scoped contexts (so that most generated nodes mean something).
+OB_SCOPES = {
+    "AchievementSubject": ["achievement", "result", "identifier", "name"],
+    "Achievement": ["name", "description", "criteria", "image", "alignment", "achievementType", "creditsAvailable",
+                    "inLanguage", "tag"],
+    "Alignment": ["targetName", "targetUrl", "targetType"], "Result": ["value", "status"],
+    "Profile": ["name", "url", "email", "image"], "Evidence": ["name", "description", "narrative"],
+}
+
+
+def ob_nodes(depth: int):
+    leaf = ob_scalars if depth == 0 else st.one_of(ob_scalars, ob_nodes(depth - 1), ob_nodes(depth - 1))
+
+    def typed(type_: str):
+        keys = st.one_of(*[st.sampled_from(OB_SCOPES[type_])] * 4, st.sampled_from(OB_KEYS))
+        spelled = st.sampled_from([{"type": [type_]}, {"type": type_}, {"@type": [type_]}, {},
+                                   {"type": [type_, "Image"]}, {"type": ["NoSuchType"]}])
+        return st.builds(lambda a, b, c: {**a, **b, **c}, st.dictionaries(keys, st.one_of(leaf, st.lists(leaf, max_size=3)),
+                                                                         max_size=4),
+                         st.fixed_dictionaries({}, optional={"id": iris}), spelled)
+
+    return st.sampled_from(sorted(OB_SCOPES)).flatmap(typed)
+
+
+@st.composite
+def ob_documents(draw):
+    """Open Badges 3.0 shaped documents over the bundled contexts (sometimes with an inline alias after them)."""
+    base = draw(st.sampled_from([[VC2_URL, OB3_URL]] * 3 + [[VC1_URL, OB3_URL], [VC2_URL]]))
+    if draw(st.booleans()):
+        base = base + [{"nick": "https://schema.org/alternateName", "kind": {"@id": f"{EX}kind", "@type": "@vocab"}}]
+    doc = {"@context": base, **draw(ob_nodes(2)), "type": ["VerifiableCredential", "OpenBadgeCredential"]}
+    doc["credentialSubject"] = draw(ob_nodes(3))
+    if draw(st.booleans()):
+        doc["credentialSubject"]["type"] = ["AchievementSubject"]
+    return doc
+
+
+REFERENCE = Engine(jsonld.document_loader(RESOURCES), fast=False)
+
+
+def expander_agrees(doc: dict) -> bool:
+    """When the expander answers for ``doc``, its expansion is the path's without it (pyld, then the
+    safe-mode walk); and the public door gives what that path gives. :returns: whether it answered."""
+    fast_engine = engine(RESOURCES)
+    try:
+        fast = fast_engine.expander.expand(doc, fast_engine.options())
+    except Exception:  # noqa: BLE001 -- left to pyld
+        fast = None
+    try:
+        reference = REFERENCE.expand(doc)
+        check_expanded(reference)
+        expected = ("ok", reference)
+    except VerifierError as exc:
+        expected = ("error", type(exc), str(exc))
+    if fast is not None:
+        assert expected == ("ok", fast)
+    try:
+        door = ("ok", jsonld.expand(doc, resources=RESOURCES))
+    except VerifierError as exc:
+        door = ("error", type(exc), str(exc))
+    assert door == expected
+    event("expander" if fast is not None else "pyld")
+    return fast is not None
+
+
+def compare_with_stock(doc: dict) -> None:
     try:
         ours = jsonld.canonicalize(doc, resources=RESOURCES, max_work=5_000)
     except (InvalidJsonLd, CanonicalizationBudgetExceeded):
         return  # safe mode (or the budget) refuses it: nothing is signed, nothing to compare
     assert ours == stock(doc)
+
+
+@SETTINGS
+@given(documents())
+def test_generated_documents_canonicalize_as_stock_pyld(doc):
+    expander_agrees(doc)
+    compare_with_stock(doc)
+
+
+@SETTINGS
+@given(ob_documents())
+def test_generated_open_badges_canonicalize_as_stock_pyld(doc):
+    expander_agrees(doc)
+    compare_with_stock(doc)
+
+
+@pytest.mark.parametrize("strategy", [documents(), ob_documents()], ids=["inline contexts", "bundled contexts"])
+def test_generated_documents_reach_the_expander(strategy):
+    """The generators do exercise the expander (not only the pyld fallback), with documents safe mode accepts."""
+    find(strategy, lambda doc: len(json.dumps(doc)) > 200 and expander_agrees(doc),
+         settings=settings(max_examples=300, database=None, deadline=None,
+                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
 
 
 @st.composite
