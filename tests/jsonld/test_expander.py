@@ -95,6 +95,10 @@ HANDLED = {
                                                      "nick": "n"}),
     "a nested context list": ob3(evidence=[{"@context": [VC2, OB3], "id": "https://ex.example/e", "type": ["Evidence"],
                                             "name": "portfolio"}]),
+    "type-scoped contexts applied in sorted order (the last wins)": {
+        "@context": {"type": "@type", "A": {"@id": EX + "A", "@context": {"x": EX + "from-A"}},
+                     "B": {"@id": EX + "B", "@context": {"x": EX + "from-B"}}},
+        "type": ["B", "A"], "x": "which?"},
     "a lone @id at top level (dropped, as pyld drops it)": {"@context": [VC2], "id": "urn:uuid:1"},
     "a lone reference in a type-scoped node": ob3(credentialSubject={
         "id": "did:example:s", "type": ["AchievementSubject"],
