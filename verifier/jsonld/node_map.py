@@ -145,8 +145,15 @@ def create_node_map(element: Any, graph_map: dict[str, Any], graph: str, issuer:
         if not objects:
             node.setdefault(key, [])
             continue
-        for o in objects:
-            if key == "@type":
+        if key == "@type":
+            for o in objects:
                 _add_unique(node, key, issuer.get_id(o) if o.startswith("_:") else o)
+            continue
+        for o in objects:
+            if "@value" in o:  # what the recursive call does for a value object under this node, inline
+                datatype = o.get("@type")
+                if isinstance(datatype, str) and datatype.startswith("_:"):
+                    o["@type"] = issuer.get_id(datatype)
+                _add_unique(node, key, o)
             else:
                 create_node_map(o, graph_map, graph, issuer, id_, key)

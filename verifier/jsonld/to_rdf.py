@@ -37,6 +37,7 @@ XSD_BOOLEAN, XSD_DOUBLE, XSD_INTEGER = f"{XSD}boolean", f"{XSD}double", f"{XSD}i
 
 #: pyld's ``_is_absolute_iri`` (a scheme or ``_``, a colon, no whitespace), compiled once.
 _ABSOLUTE = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$").match
+_KEYWORDS = frozenset(KEYWORDS)
 
 
 def _iri(value: str, what: str) -> str:
@@ -93,7 +94,7 @@ def node_map_quads(node_map: dict[str, dict[str, dict[str, Any]]], issuer: Ident
                         if o is not None:
                             quads.append((s, RDF_TYPE, o, g))
                     continue
-                if prop in KEYWORDS or prop.startswith("_:"):
+                if prop in _KEYWORDS or prop.startswith("_:"):
                     continue  # keywords; blank-node predicates (no generalized RDF)
                 p = _vocab_term(prop, "property")
                 if p is None:
@@ -125,6 +126,14 @@ def _object(item: Any, issuer: IdentifierIssuer, quads: list[Quad], g: str) -> s
 def _literal(item: dict[str, Any]) -> str:
     value = item["@value"]
     datatype = item.get("@type")
+    if type(value) is str and (datatype is None or (type(datatype) is str and datatype
+                                                    and datatype != "@json" and datatype != XSD_DOUBLE)):
+        # the common case, a string with no datatype or a plain one: the same result as the steps below
+        if datatype is not None and datatype.startswith(SAFE_MODE_BASE):
+            _check_iri(datatype, "datatype")
+        if "@language" in item:
+            return literal(value, datatype or RDF_LANGSTRING, item["@language"])
+        return literal(value, datatype or XSD_STRING)
     if datatype is not None and datatype != "@json" and datatype.startswith(SAFE_MODE_BASE):
         _check_iri(datatype, "datatype")
     if datatype == "@json":
