@@ -99,6 +99,10 @@ HANDLED = {
         "@context": {"type": "@type", "A": {"@id": EX + "A", "@context": {"x": EX + "from-A"}},
                      "B": {"@id": EX + "B", "@context": {"x": EX + "from-B"}}},
         "type": ["B", "A"], "x": "which?"},
+    "compact IRIs as @id values, blank node ids, a scheme that is also a term": {
+        "@context": {"ex": EX, "urn": EX + "urn-term", "id": "@id", "ref": {"@id": EX + "ref", "@type": "@id"},
+                     "refs": {"@id": EX + "refs", "@type": "@id"}},
+        "id": "ex:top", "ref": "_:b7", "refs": ["urn:isbn:1", "ex:other", "https://ex.example/x", "_:b7"]},
     "a lone @id at top level (dropped, as pyld drops it)": {"@context": [VC2], "id": "urn:uuid:1"},
     "a lone reference in a type-scoped node": ob3(credentialSubject={
         "id": "did:example:s", "type": ["AchievementSubject"],
@@ -293,3 +297,14 @@ def not_expanded(doc: dict) -> bool:
     except Exception:  # noqa: BLE001
         return True
     return False
+
+
+def test_a_type_scoped_context_that_makes_another_key_a_type_is_worked_out_each_time():
+    """``zkind`` becomes a ``@type`` alias only inside ``T``: its values' scoped contexts differ per document
+    (what the expander remembers per type values must not answer for them)."""
+    ctx = {"type": "@type", "T": {"@id": EX + "T", "@context": {"zkind": "@type"}},
+           "A": {"@id": EX + "A", "@context": {"x": EX + "from-A"}}, "B": {"@id": EX + "B", "@context": {"x": EX + "from-B"}}}
+    for kind in ("A", "B", "A"):
+        doc = {"@context": ctx, "type": "T", "zkind": kind, "x": "which?"}
+        outcome = assert_as_reference(doc)
+        assert outcome[0] == "ok" and EX + f"from-{kind}" in outcome[1][0]

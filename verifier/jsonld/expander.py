@@ -46,6 +46,8 @@ _CONTAINERS = frozenset({frozenset(), frozenset({"@set"}), frozenset({"@list"}),
                          frozenset({"@graph", "@set"})})
 #: most (context, key) entries kept over all tables; all are dropped when reached.
 MAX_TERMS = 32_768
+#: most entered contexts and key plans kept (each: per context, property and set of keys); cleared when reached.
+MAX_SHAPES = 4096
 #: deepest nesting of JSON values handled here (deeper -> Unsupported; the expanded document then stays
 #: well inside the depth that the safe-mode walk and node map generation accept).
 MAX_DEPTH = 100
@@ -121,6 +123,11 @@ class Expander:
     def __init__(self, processor: Any):
         self.processor = processor
         self._tables: dict[Any, dict[str, Term]] = {}
+        self._entered: dict[tuple, Any] = {}
+        self._plans: dict[tuple, tuple] = {}
+        self._typed: dict[tuple, tuple[Any, str | None]] = {}
+        self._locals: dict[tuple, Any] = {}
+        self._vocab_iris: dict[tuple[str, str], str] = {}
         self._count = 0
         self._options: dict[str, Any] = {}
         self._base: Any = ""
@@ -176,12 +183,93 @@ class Expander:
     def _process(self, ctx: Any, local: Any, **flags: bool) -> Any:
         return self.processor._process_context(ctx, local, self._options, **flags)
 
+    def _local(self, ctx: Any, local: Any) -> Any:
+        """The active context after an object's own ``@context`` (pyld's context processing; a string or
+        a list of strings -- context URLs -- is remembered per active context)."""
+        if type(local) is str:
+            signature: Any = local
+        elif type(local) is list and all(type(url) is str for url in local):
+            signature = tuple(local)
+        else:
+            return self._process(ctx, local)
+        key = (ctx["_uuid"], self._base, signature)
+        result = self._locals.get(key)
+        if result is None:
+            result = self._process(ctx, local)
+            self._remember(self._locals, key, result)
+        return result
+
     def _id(self, ctx: Any, value: str, vocab: bool = False) -> str:
-        """``value`` IRI-expanded (document-relative) and held to the safe-mode rule."""
-        iri = self.processor._expand_iri(ctx, value, vocab=vocab, base=self._base)
+        """``value`` IRI-expanded (document-relative; vocabulary-relative too with ``vocab``) and held to
+        the safe-mode rule (:func:`_safe_iri`; :class:`Unsupported` when it fails).
+
+        pyld's ``_expand_iri`` returns a value with a colon after its first character unchanged when
+        the part before the colon is ``_``, or the rest starts with ``//``, or the value is an absolute IRI
+        whose scheme is not a prefix term of the context: those are answered here without it.
+        Vocabulary-relative results (types) are remembered per context.
+        """
+        if vocab:
+            key = (ctx["_uuid"], value)
+            iri = self._vocab_iris.get(key)
+            if iri is not None:
+                return iri
+            iri = self.processor._expand_iri(ctx, value, vocab=True, base=self._base)
+            if not _safe_iri(iri):
+                raise Unsupported("not an absolute IRI (safe mode refuses it)")
+            self._remember(self._vocab_iris, key, iri)
+            return iri
+        colon = value.find(":")
+        iri = None
+        if colon > 0:
+            if (colon == 1 and value[0] == "_") or value.startswith("//", colon + 1):
+                iri = value
+            else:
+                mapping = ctx["mappings"].get(value[:colon])
+                if not (mapping and mapping.get("_prefix")) and _is_absolute_iri(value):
+                    iri = value
+        if iri is None:
+            iri = self.processor._expand_iri(ctx, value, base=self._base)
         if not _safe_iri(iri):
             raise Unsupported("not an absolute IRI (safe mode refuses it)")
         return iri
+
+    def _types(self, ctx: Any, element: dict, keys: tuple[str, ...]) -> tuple[Any, str | None]:
+        """pyld's ``_prepare_nested_context`` after the object's own ``@context``: the type-scoped
+        contexts of the object's types applied, in sorted order, to ``ctx``.
+
+        :returns: (the active context, the first key that expands to ``@type`` or None).
+        """
+        table = self._table(ctx)
+        candidates = tuple(k for k in keys if (table.get(k) or self._term(ctx, k, table)).iri == "@type")
+        if not candidates:
+            return ctx, None
+        try:
+            signature = (ctx["_uuid"], *((k, tuple(v) if type(v) is list else v)
+                                         for k in candidates for v in (element[k],)))
+            known = self._typed.get(signature)
+        except TypeError:  # a type value that is not hashable: not remembered (refused further on)
+            signature, known = None, None
+        if known is not None:
+            return known
+        type_ctx = ctx
+        type_key = None
+        found = []
+        for k in keys:
+            if self._term(ctx, k, table).iri != "@type":
+                continue
+            found.append(k)
+            type_key = type_key or k
+            value = element[k]
+            for t in sorted(t for t in (value if type(value) is list else [value]) if type(t) is str):
+                scoped = self._term(type_ctx, t).scoped
+                if scoped is not None and scoped is not False:
+                    ctx = self._process(ctx, scoped, propagate=False)
+                    table = self._table(ctx)
+        # remembered only when the keys read as types are the ones the entry context names (a type-scoped
+        # context that turns another key into a @type alias is worked out again each time)
+        if signature is not None and tuple(found) == candidates:
+            self._remember(self._typed, signature, (ctx, type_key))
+        return ctx, type_key
 
     # -- expansion (pyld's _expand / _expand_object / _expand_value, restricted) -------------------
 
@@ -235,68 +323,105 @@ class Expander:
             return {"@type": term.coerce, "@value": element}
         raise Unsupported("a value object the safe-mode walk refuses")
 
-    def _node(self, ctx: Any, key: str | None, term: Term | None, element: dict, inside_list: bool,
-              depth: int) -> Any:
-        """pyld's ``_expand`` of a JSON object: contexts, then ``_expand_object``, then the clean-up."""
-        if depth > MAX_DEPTH:
-            raise Unsupported("nested too deeply")
-        if term is not None and term.kind != PROPERTY:
+    def _enter(self, ctx: Any, term: Term | None, keys: tuple[str, ...]) -> Any:
+        """The active context for a JSON object with ``keys`` under ``term`` (``ctx``: the context it is
+        met in): a type-scoped context reverted (unless the object is a value or a lone subject
+        reference), then the term's property-scoped context applied (pyld's ``_expand``)."""
+        if term is not None and term.kind is not PROPERTY:
             raise Unsupported("an object under a keyword")
-        # revert a type-scoped context, unless the element is a value or a lone subject reference
-        must_revert = True
         if "previousContext" in ctx:
-            if ctx["previousContext"] and len(element) <= 2 and "@context" not in element:
+            must_revert = True
+            if ctx["previousContext"] and len(keys) <= 2 and "@context" not in keys:
                 table = self._table(ctx)
-                for k in sorted(element):
+                for k in keys:
                     iri = self._term(ctx, k, table).iri
                     if iri == "@value":
                         raise Unsupported("a value object")
-                    if iri == "@id" and len(element) == 1:
+                    if iri == "@id" and len(keys) == 1:
                         must_revert = False
                         break
             if must_revert:
                 ctx = ctx["previousContext"]
         if term is not None and term.scoped is not None:
             ctx = self._process(ctx, term.scoped, override_protected=True)
-        # pyld's _prepare_nested_context: the element's own @context, then type-scoped contexts
-        if "@context" in element:
-            local = element["@context"]
-            if isinstance(local, dict) and len(local) == 1 and "@context" in local:
-                raise Unsupported("@context inside @context")
-            ctx = self._process(ctx, local)
-        type_ctx = ctx
-        type_table = table = self._table(ctx)
-        type_key = None
-        items = sorted(element.items())
-        for k, value in items:
-            if self._term(ctx, k, table).iri != "@type":
-                continue
-            type_key = type_key or k
-            for t in sorted(t for t in (value if type(value) is list else [value]) if type(t) is str):
-                scoped = self._term(type_ctx, t, type_table).scoped
-                if scoped is not None and scoped is not False:
-                    ctx = self._process(ctx, scoped, propagate=False)
-                    table = self._table(ctx)
-        if type_key is not None:
-            first = element[type_key]
-            first = first[0] if first and type(first) is list else first
-            if type(first) is str and self._term(ctx, first, table).iri == "@json":
-                raise Unsupported("a @json typed value")
-        # pyld's _expand_object
-        result: dict[str, Any] = {}
-        for k, value in items:
-            t = table.get(k) or self._term(ctx, k, table)
+        return ctx
+
+    def _plan(self, ctx: Any, keys: tuple[str, ...]) -> tuple[tuple[str, int, Term, Any, Any], ...]:
+        """For each key of a JSON object in its final active context ``ctx`` (pyld's ``_expand_object``):
+        ``(key, kind, term, context for its value, term in that context)``; ``@context`` is left out.
+
+        :raises Unsupported: a key or term definition this expander does not handle.
+        """
+        table = self._table(ctx)
+        plan = []
+        for k in keys:
+            t = self._term(ctx, k, table)
             kind = t.kind
             if kind is PROPERTY:
                 if not t.handled:
                     raise Unsupported(f"the definition of {k!r}")
                 if t.scoped is None:
-                    term_ctx, inner = ctx, t
-                else:
-                    term_ctx = self._process(ctx, t.scoped, propagate=True, override_protected=True)
-                    inner = self._term(term_ctx, k)
-                    if not inner.handled:
-                        raise Unsupported(f"the definition of {k!r} in its scoped context")
+                    plan.append((k, kind, t, ctx, t))
+                    continue
+                term_ctx = self._process(ctx, t.scoped, propagate=True, override_protected=True)
+                inner = self._term(term_ctx, k)
+                if not inner.handled:
+                    raise Unsupported(f"the definition of {k!r} in its scoped context")
+                plan.append((k, kind, t, term_ctx, inner))
+            elif kind is ID or kind is TYPE:
+                plan.append((k, kind, t, None, None))
+            elif k != "@context":
+                raise Unsupported(f"key {k!r} ({t.iri!r})")
+        return tuple(plan)
+
+    def _remember(self, memo: dict, key: Any, value: Any) -> None:
+        if len(memo) >= MAX_SHAPES:
+            memo.clear()
+        memo[key] = value
+
+    def _node(self, ctx: Any, key: str | None, term: Term | None, element: dict, inside_list: bool,
+              depth: int) -> Any:
+        """pyld's ``_expand`` of a JSON object: contexts, then ``_expand_object``, then the clean-up.
+
+        What depends only on the active context, the property and the object's keys -- the context
+        entered (:meth:`_enter`) and what each key means there (:meth:`_plan`) -- is remembered per
+        (context ``_uuid``, property, sorted keys); types and values are read from the object each time.
+        """
+        if depth > MAX_DEPTH:
+            raise Unsupported("nested too deeply")
+        uuid = ctx.get("_uuid")
+        if uuid is None:
+            raise Unsupported("an active context without _uuid")
+        keys = tuple(sorted(element))
+        entry = (uuid, key, keys)
+        entered = self._entered.get(entry)
+        if entered is None:
+            entered = self._enter(ctx, term, keys)
+            self._remember(self._entered, entry, entered)
+        ctx = entered
+        # pyld's _prepare_nested_context: the element's own @context, then type-scoped contexts
+        if "@context" in element:
+            local = element["@context"]
+            if isinstance(local, dict) and len(local) == 1 and "@context" in local:
+                raise Unsupported("@context inside @context")
+            ctx = self._local(ctx, local)
+        type_ctx = ctx
+        ctx, type_key = self._types(ctx, element, keys)
+        if type_key is not None:
+            first = element[type_key]
+            first = first[0] if first and type(first) is list else first
+            if type(first) is str and self._term(ctx, first).iri == "@json":
+                raise Unsupported("a @json typed value")
+        shape = (ctx["_uuid"], keys)
+        plan = self._plans.get(shape)
+        if plan is None:
+            plan = self._plan(ctx, keys)
+            self._remember(self._plans, shape, plan)
+        # pyld's _expand_object
+        result: dict[str, Any] = {}
+        for k, kind, t, term_ctx, inner in plan:
+            value = element[k]
+            if kind is PROPERTY:
                 expanded = self._value(term_ctx, k, inner, value, False, depth + 1)
                 if expanded is None:
                     continue
@@ -315,7 +440,7 @@ class Expander:
                 if "@id" in result or type(value) is not str:
                     raise Unsupported("colliding or non-string @id")
                 result["@id"] = self._id(ctx, value)
-            elif kind is TYPE:
+            else:  # TYPE
                 values = value if type(value) is list else [value]
                 if not all(type(v) is str for v in values):
                     raise Unsupported("a @type value that is not a string")
@@ -325,8 +450,6 @@ class Expander:
                         types = result["@type"] = []
                     for v in values:
                         types.append(self._id(type_ctx, v, vocab=True))
-            elif k != "@context":
-                raise Unsupported(f"key {k!r} ({t.iri!r})")
         if (not inside_list and (term is None or term.iri == "@graph")
                 and (not result or (len(result) == 1 and "@id" in result))):
             return None  # a free-floating node (pyld drops an empty object or a lone @id at top level)
