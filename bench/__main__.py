@@ -14,6 +14,7 @@ HERE = Path(__file__).resolve().parent
 #: script -> (quick arguments, full arguments)
 RUNS: dict[str, tuple[list[str], list[str]]] = {
     "bench_signed_meaning.py": (["--rounds", "20"], ["--rounds", "300"]),
+    "bench_instructions.py": (["--mode", "verify-pyld", "--rounds", "2"], ["--rounds", "30"]),
     "bench_verify.py": (["--rounds", "20"], ["--rounds", "200"]),
     "bench_core.py": (["--rounds", "5"], ["--rounds", "200"]),
     "bench_peer.py": (["--rounds", "5"], ["--rounds", "100"]),
