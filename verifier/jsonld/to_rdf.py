@@ -100,6 +100,9 @@ def node_map_quads(node_map: dict[str, dict[str, dict[str, Any]]], issuer: Ident
                 if p is None:
                     continue  # relative properties
                 for item in items:
+                    if type(item) is dict and "@value" in item:  # _object's first case, without the call
+                        quads.append((s, p, _literal(item), g))
+                        continue
                     o = _object(item, issuer, quads, g)
                     if o is not None:
                         quads.append((s, p, o, g))
