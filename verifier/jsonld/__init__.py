@@ -10,7 +10,8 @@ Public door::
 
 Contexts come only from the bundled files, operator-installed ones and the offline bundle
 (:mod:`verifier.contexts`); nothing is fetched. Expansion is always in safe mode (Data Integrity §4,
-VCDM 2.0 §4.1). Canonicalization is RDFC-1.0 with a selectable hash function, canonical N-Quads
+VCDM 2.0 §4.1): by the table-driven expander of :mod:`verifier.jsonld.expander` when it handles every
+construct of the document (pyld's result, computed from per-context term tables), else by pyld. Canonicalization is RDFC-1.0 with a selectable hash function, canonical N-Quads
 escaping and a work budget (:mod:`verifier.jsonld.rdfc`).
 
 Threads: pyld is not thread-safe and this layer keeps per-process state (one engine per

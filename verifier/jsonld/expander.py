@@ -7,7 +7,18 @@ helpers. Credentials repeat a few dozen terms from a few pinned contexts, so her
 key) pair is resolved once into a :class:`Term` kept in a table per processed context (pyld names each
 frozen context by its ``_uuid``; see :mod:`.context_cache`), and the walk itself is a short loop over
 those tables. Context processing itself (URL resolution through our offline loader, protected terms,
-scoped contexts) is still pyld's, behind the processed-context memo.
+scoped contexts) is still pyld's, behind the processed-context memo; what follows from it for an object is
+remembered too, keyed by what it depends on and nothing less: the context entered for an object (by
+context, property and sorted keys), what its keys mean there (by context and keys), the context after its
+types' scoped contexts (by context and type values; not remembered when a type-scoped context turns
+another key into a ``@type`` alias), a context list's result (by context and URLs) and type IRIs (by
+context and value). Contexts are immutable and named by ``_uuid``; every memo is bounded by clearing, and
+all are dropped when the base IRI or processing mode changes.
+
+Safe mode: the expander answers only for a document that also passes the safe-mode walk
+(:func:`~verifier.jsonld.safe_mode.check_expanded`): an ``@id``, ``@type`` or datatype IRI that is not
+absolute (or came from a relative reference), or a malformed language tag, raises :class:`Unsupported`,
+and pyld's path then raises the refusal with its usual words.
 
 Scope: node objects with ``@id``, ``@type`` and properties; embedded ``@context`` values; property- and
 type-scoped contexts (with ``@propagate`` and the revert to the previous context, as pyld does);
@@ -131,6 +142,7 @@ class Expander:
         self._count = 0
         self._options: dict[str, Any] = {}
         self._base: Any = ""
+        self._mode: tuple[Any, Any] | None = None
 
     def expand(self, document: dict[str, Any], options: dict[str, Any]) -> list:
         """pyld's ``expand`` of ``document`` (a JSON object) with ``options`` (as
@@ -147,6 +159,11 @@ class Expander:
         options = {"isFrame": False, "keepFreeFloatingNodes": False, "extractAllScripts": False,
                    "processingMode": "json-ld-1.1", **options}
         options.setdefault("base", "")
+        mode = (options["base"], options["processingMode"])
+        if mode != self._mode:  # what is remembered holds for one base and processing mode
+            for memo in (self._tables, self._entered, self._plans, self._typed, self._locals, self._vocab_iris):
+                memo.clear()
+            self._count, self._mode = 0, mode
         self._options, self._base = options, options["base"]
         initial = self.processor._get_initial_context(options)
         expanded = self._node(initial, None, None, document, False, 0)
