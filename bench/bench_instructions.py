@@ -62,7 +62,8 @@ async def run(mode: str, rounds: int) -> None:
     async with open_environment(load_settings()) as env:
         assert (await verify(docs[0], env=env, options=options)).verified
         if mode == "verify-pyld":
-            engine(resources).expander = None
+            for resource_config in (resources, env.resources):
+                engine(resource_config).expander = None
         if mode == "floor":
             for canon_config, canon_doc, signature in floors:
                 for _ in range(FLOORS_PER_CREDENTIAL):
