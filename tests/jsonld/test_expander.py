@@ -308,3 +308,21 @@ def test_a_type_scoped_context_that_makes_another_key_a_type_is_worked_out_each_
         doc = {"@context": ctx, "type": "T", "zkind": kind, "x": "which?"}
         outcome = assert_as_reference(doc)
         assert outcome[0] == "ok" and EX + f"from-{kind}" in outcome[1][0]
+
+
+def test_what_the_expander_remembers_is_bounded(monkeypatch):
+    """Documents with ever new inline contexts (new active contexts each time) never grow its memos past
+    their bounds, and clearing them changes no result."""
+    from verifier.jsonld import expander as module
+    monkeypatch.setattr(module, "MAX_TERMS", 40)
+    monkeypatch.setattr(module, "MAX_SHAPES", 8)
+    fresh = Engine(jsonld.document_loader(RESOURCES))
+    for i in range(60):
+        doc = {"@context": {"id": "@id", "type": "@type", f"t{i}": EX + f"t{i}",
+                            "T": {"@id": EX + "T", "@context": {"x": EX + f"x{i}"}}},
+               "id": EX + f"n{i}", "type": "T", f"t{i}": {"x": i, "type": "T"}, "x": [str(i), {}]}
+        expanded, by_expander = fresh.expand_checked(doc)
+        assert by_expander and ("ok", expanded) == reference(doc)
+        memos = fresh.expander
+        assert memos._count <= 40 and sum(len(t) for t in memos._tables.values()) + len(memos._tables) <= 40
+        assert all(len(m) <= 8 for m in (memos._entered, memos._plans, memos._typed, memos._locals, memos._vocab_iris))

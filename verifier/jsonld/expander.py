@@ -55,7 +55,7 @@ _get = JsonLdProcessor.get_context_value
 #: containers handled here (others -> Unsupported), as the set of a term's ``@container`` values.
 _CONTAINERS = frozenset({frozenset(), frozenset({"@set"}), frozenset({"@list"}), frozenset({"@graph"}),
                          frozenset({"@graph", "@set"})})
-#: most (context, key) entries kept over all tables; all are dropped when reached.
+#: most term tables plus (context, key) entries kept over all tables; all are dropped when reached.
 MAX_TERMS = 32_768
 #: most entered contexts and key plans kept (each: per context, property and set of keys); cleared when reached.
 MAX_SHAPES = 4096
@@ -178,7 +178,11 @@ class Expander:
         if table is None:
             if uuid is None or not isinstance(ctx, frozendict):
                 raise Unsupported("an unfrozen active context")
+            if self._count >= MAX_TERMS:  # tables count towards the bound as their terms do
+                self._tables.clear()
+                self._count = 0
             table = self._tables[uuid] = {}
+            self._count += 1
         return table
 
     def _term(self, ctx: Any, key: str, table: dict[str, Term] | None = None) -> Term:
