@@ -211,7 +211,7 @@ def exotic_contexts(draw, depth: int = 0):
     if draw(st.booleans()):
         ctx["@protected"] = True
     if draw(st.integers(0, 3)) == 0:
-        ctx["@language"] = draw(st.sampled_from(["en", "fr-CA"]))
+        ctx["@language"] = draw(st.sampled_from(["en", "fr-CA", None]))
     if depth > 0 and draw(st.integers(0, 3)) == 0:
         ctx["@propagate"] = draw(st.booleans())
     for name in draw(st.lists(st.sampled_from(EXOTIC_NAMES), max_size=6, unique=True)):

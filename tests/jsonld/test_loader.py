@@ -62,6 +62,23 @@ def test_other_pyld_errors_become_invalid_jsonld(bundled_only):
     assert isinstance(info.value.__cause__, JsonLdError)
 
 
+def test_exceptions_pyld_itself_raises_become_invalid_jsonld(bundled_only):
+    """pyld deletes a default language that was never set (a KeyError from its own code): the document is
+    refused as invalid JSON-LD, by the door with or without the expander, instead of crashing the verifier."""
+    doc = {"@context": [VC_V2, {"@language": None}], "type": "VerifiableCredential", "name": "x"}
+    with pytest.raises(InvalidJsonLd, match="the JSON-LD library raised KeyError") as info:
+        jsonld.expand(doc, resources=bundled_only)
+    assert isinstance(info.value.__cause__, KeyError)
+    with pytest.raises(InvalidJsonLd, match="the JSON-LD library raised KeyError"):
+        jsonld.canonicalize(doc, resources=bundled_only)
+
+
+def test_the_same_exceptions_from_our_own_code_stay_visible():
+    with pytest.raises(KeyError):
+        with pyld_errors("test"):
+            {}["not pyld"]
+
+
 def test_unwrap_walks_cause_chain_by_class():
     ours = UnknownContext("x", url=UNKNOWN)
     try:

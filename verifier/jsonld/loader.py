@@ -7,15 +7,18 @@ operator-installed, then offline bundle) and never touches the network. One load
 pyld wraps anything a loader raises in ``JsonLdError`` (often several levels deep, ``raise ... from``).
 :func:`pyld_errors` walks the ``__cause__`` chain by class and re-raises our own error when it finds
 one, so callers of :func:`verifier.jsonld.canonicalize` receive :class:`~verifier.errors.UnknownContext`
-itself; other ``JsonLdError``\\ s become :class:`~verifier.errors.InvalidJsonLd`.
+itself; other ``JsonLdError``\\ s become :class:`~verifier.errors.InvalidJsonLd`, and so do the few plain
+exceptions (KeyError, ValueError...) pyld's own code raises on some malformed contexts.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 from functools import lru_cache
 from typing import Any, Iterator
 
+import pyld
 from pyld.jsonld import JsonLdError
 
 from verifier.contexts import ContextStore
@@ -90,13 +93,31 @@ def _describe(exc: JsonLdError) -> str:
     return " ".join(parts)
 
 
+#: exceptions other than ``JsonLdError`` that pyld itself raises on some input (library bugs: a KeyError for
+#: ``{"@language": null}`` in a context without a default language, a ValueError for a relative ``@base``...).
+_PYLD_CRASHES = (KeyError, ValueError, TypeError, IndexError, AttributeError, RecursionError)
+_PYLD_DIR = os.path.dirname(pyld.__file__) + os.sep
+
+
+def _raised_in_pyld(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised by code of the pyld package (its innermost frame is pyld's)."""
+    tb = exc.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb.tb_frame.f_code.co_filename.startswith(_PYLD_DIR)
+
+
 @contextlib.contextmanager
 def pyld_errors(what: str) -> Iterator[None]:
     """Map errors raised inside pyld to ours, by class.
 
     :param what: names the operation in messages (e.g. ``"expansion"``).
     :raises VerifierError: our own error found in the cause chain (e.g. UnknownContext), unchanged.
-    :raises InvalidJsonLd: any other ``JsonLdError``.
+    :raises InvalidJsonLd: any other ``JsonLdError``; a KeyError, ValueError, TypeError, IndexError,
+        AttributeError or RecursionError raised by pyld's own code (the input is refused rather than the
+        process crashing; the same exceptions from our code are left alone, so that they stay visible).
     """
     try:
         yield
@@ -106,3 +127,8 @@ def pyld_errors(what: str) -> Iterator[None]:
             raise InvalidJsonLd(f"JSON-LD {what} failed: {_describe(exc)}") from exc
         # ours already sits at the bottom of exc's chain: re-raise it without chaining back to exc
         raise ours from None
+    except _PYLD_CRASHES as exc:
+        if not _raised_in_pyld(exc):
+            raise
+        raise InvalidJsonLd(f"JSON-LD {what} failed: the JSON-LD library raised {type(exc).__name__} "
+                            f"({exc}) on this input") from exc
