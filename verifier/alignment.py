@@ -27,6 +27,8 @@ _SOC = re.compile(r"^\d{2}-\d{4}(\.\d{2})?$")
 _ESCO = re.compile(r"data\.europa\.eu/esco/(skill|occupation|isco|knowledge)/([0-9A-Za-z.\-]+)")
 _CASE_PATH = re.compile(r"/CF(Items|Documents|Rubrics|Associations)/(" + _UUID + ")", re.IGNORECASE)
 _RSD_PATH = re.compile(r"/api/skills/(" + _UUID + ")")
+_ONET_NAME = re.compile(r"o\*?\s?net", re.IGNORECASE)
+_RSD_NAME = re.compile(r"open skills network|rich skill descriptor|\bRSD\b", re.IGNORECASE)
 
 #: OB 3.0 §B.3 AlignmentTargetType values naming a framework.
 _TARGET_TYPES = {"ceasn:Competency": ("ctdl-asn", "competency"), "ceterms:Credential": ("ctdl", "credential"),
@@ -47,6 +49,8 @@ def _on(host: str, domain: str) -> bool:
 
 def _esco_uri(url: str) -> str:
     """An ESCO portal link carries the concept URI in its ``uri`` query parameter."""
+    if "?" not in url:
+        return url  # no query: nothing to read
     try:
         query = parse_qs(urlsplit(url).query)
     except ValueError:
@@ -78,10 +82,11 @@ def recognise(alignment: dict[str, Any]) -> dict[str, Any]:
         ctid = _CTID.search(code) or _CTID.search(url)
         case = _CASE_PATH.search(url)
         return found(fw, "targetType", ctid.group(0) if ctid and fw != "case" else (case.group(2) if case else code or None), kind)
-    esco = _ESCO.search(_esco_uri(url)) or _ESCO.search(code)
+    esco_url = _ESCO.search(_esco_uri(url))
+    esco = esco_url or _ESCO.search(code)
     if esco:
         kind = "skill" if esco.group(1) in ("skill", "knowledge") else "occupation"
-        return found("esco-" + kind, "targetUrl" if _ESCO.search(_esco_uri(url)) else "targetCode", esco.group(2), kind)
+        return found("esco-" + kind, "targetUrl" if esco_url else "targetCode", esco.group(2), kind)
     if _on(host, "credentialengineregistry.org") or _on(host, "credentialfinder.org"):
         ctid = _CTID.search(url) or _CTID.search(code)
         return found("ctdl", "targetUrl", ctid.group(0) if ctid else None)
@@ -94,10 +99,10 @@ def recognise(alignment: dict[str, Any]) -> dict[str, Any]:
     if _on(host, "onetonline.org") or _on(host, "onetcenter.org"):
         onet = _ONET.search(url) or _ONET.search(code)
         return found("onet-soc", "targetUrl", onet.group(1) if onet else None, "occupation")
-    named_onet = re.search(r"o\*?\s?net", framework, re.IGNORECASE)
+    named_onet = _ONET_NAME.search(framework)
     if _SOC.match(code.strip()) and (named_onet or "." in code):
         return found("onet-soc", "targetCode", code.strip(), "occupation")
     rsd = _RSD_PATH.search(url)
-    if rsd or re.search(r"open skills network|rich skill descriptor|\bRSD\b", framework, re.IGNORECASE):
+    if rsd or _RSD_NAME.search(framework):
         return found("osn-rsd", "targetUrl" if rsd else "targetFramework", rsd.group(1) if rsd else None, "skill")
     return found("unrecognised", None)

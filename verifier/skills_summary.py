@@ -56,34 +56,59 @@ def _scalar(value: Any) -> Any:
     return value if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
 
 
+def _names(*names: str | tuple[str, str]) -> tuple[tuple[str, str], ...]:
+    """Text field names as (name in the credential, name in the summary) pairs, built once at import."""
+    return tuple((n, n) if isinstance(n, str) else n for n in names)
+
+
 class _Reader:
     """Copies text fields into an output object, keeping language-tagged variants under ``languages``."""
 
     def __init__(self, default_language: str | None):
         self.default_language = default_language
 
-    def texts(self, out: dict[str, Any], source: dict[str, Any], names: Iterable[str | tuple[str, str]]) -> None:
-        for spec in names:
-            src, dst = (spec, spec) if isinstance(spec, str) else spec
-            text, variants = read_text(source.get(src), self.default_language)
+    def texts(self, out: dict[str, Any], source: dict[str, Any], names: tuple[tuple[str, str], ...]) -> None:
+        """:param names: from :func:`_names`."""
+        language = self.default_language
+        for src, dst in names:
+            value = source.get(src)
+            if value is None:
+                continue  # read_text(None) reads nothing
+            if language is None and isinstance(value, str):
+                out[dst] = value  # what read_text gives for an untagged plain string
+                continue
+            text, variants = read_text(value, language)
             if text is not None:
                 out[dst] = text
             if variants:
                 out.setdefault("languages", {})[dst] = variants
 
-    def scalars(self, out: dict[str, Any], source: dict[str, Any], names: Iterable[str]) -> None:
+    @staticmethod
+    def scalars(out: dict[str, Any], source: dict[str, Any], names: Iterable[str]) -> None:
         for name in names:
-            value = _scalar(source.get(name))
-            if value is not None:
+            value = source.get(name)
+            # _scalar inlined: a string or a number, never a boolean (True/False are the only bools)
+            if value is not None and value is not True and value is not False and isinstance(value, (str, int, float)):
                 out[name] = value
+
+
+_NAME = _names("name")
+_NAME_DESCRIPTION = _names("name", "description")
+_IMAGE_TEXTS = _names("caption")
+_NARRATIVE = _names("narrative")
+_ALIGNMENT_TEXTS = _names("targetName", "targetDescription", "targetFramework")
+_ACHIEVEMENT_TEXTS = _names("name", "description", "fieldOfStudy", "specialization")
+_EVIDENCE_TEXTS = _names("name", "description", "narrative", "genre", "audience")
+_ISSUER_TEXTS = _names(("name", "selfAssertedName"), ("description", "selfAssertedDescription"))
 
 
 def _image(value: Any, reader: _Reader) -> dict[str, Any] | None:
     if isinstance(value, str):
-        return {"id": value, **({"url": _link(value, image=True)} if _link(value, image=True) else {})}
+        url = _link(value, image=True)
+        return {"id": value, "url": url} if url else {"id": value}
     if isinstance(value, dict) and isinstance(value.get("id"), str):
         out = _image(value["id"], reader) or {}
-        reader.texts(out, value, ["caption"])
+        reader.texts(out, value, _IMAGE_TEXTS)
         return out
     return None
 
@@ -94,14 +119,19 @@ def _alignment(value: Any, reader: _Reader) -> dict[str, Any] | None:
     if not isinstance(value, dict):
         return None
     out: dict[str, Any] = {}
-    reader.texts(out, value, ["targetName", "targetDescription", "targetFramework"])
-    reader.scalars(out, value, ["targetCode", "targetType"])
+    reader.texts(out, value, _ALIGNMENT_TEXTS)
+    reader.scalars(out, value, ("targetCode", "targetType"))
     if isinstance(value.get("targetUrl"), str):
         out["targetUrl"] = value["targetUrl"]
         if _link(value["targetUrl"]):
             out["url"] = value["targetUrl"]
     out.update({k: v for k, v in recognise(value).items() if v is not None})
     return out
+
+
+def _alignments(value: Any, reader: _Reader) -> list[dict[str, Any]]:
+    """Every readable ``alignment`` of an achievement, result description or result (OB 3.0 §B.1 Alignment)."""
+    return [a for a in (_alignment(x, reader) for x in _as_list(value)) if a]
 
 
 def _criteria(value: Any, reader: _Reader) -> dict[str, Any] | None:
@@ -114,7 +144,7 @@ def _criteria(value: Any, reader: _Reader) -> dict[str, Any] | None:
         out["id"] = value["id"]
         if _link(value["id"]):
             out["url"] = value["id"]
-    reader.texts(out, value, ["narrative"])
+    reader.texts(out, value, _NARRATIVE)
     return out or None
 
 
@@ -122,20 +152,20 @@ def _result_description(value: Any, reader: _Reader) -> dict[str, Any] | None:
     if not isinstance(value, dict):
         return None
     out: dict[str, Any] = {}
-    reader.scalars(out, value, ["id", "resultType", "valueMin", "valueMax", "requiredValue", "requiredLevel"])
-    reader.texts(out, value, ["name"])
+    reader.scalars(out, value, ("id", "resultType", "valueMin", "valueMax", "requiredValue", "requiredLevel"))
+    reader.texts(out, value, _NAME)
     if isinstance(value.get("allowedValue"), list):
         out["allowedValue"] = [v for v in value["allowedValue"][:MAX_ENTRIES] if isinstance(v, str)]
     levels = []
     for level in _as_list(value.get("rubricCriterionLevel")):
         if isinstance(level, dict):
             entry: dict[str, Any] = {}
-            reader.scalars(entry, level, ["id", "level", "points"])
-            reader.texts(entry, level, ["name", "description"])
+            reader.scalars(entry, level, ("id", "level", "points"))
+            reader.texts(entry, level, _NAME_DESCRIPTION)
             levels.append(entry)
     if levels:
         out["rubricCriterionLevel"] = levels
-    aligned = [a for a in (_alignment(x, reader) for x in _as_list(value.get("alignment"))) if a]
+    aligned = _alignments(value.get("alignment"), reader)
     if aligned:
         out["alignments"] = aligned
     return out or None
@@ -148,9 +178,9 @@ def _achievement(value: Any, reader: _Reader) -> dict[str, Any] | None:
     if not isinstance(value, dict):
         return None
     out: dict[str, Any] = {}
-    reader.scalars(out, value, ["id", "achievementType", "humanCode", "creditsAvailable", "version", "inLanguage",
-                                "level"])
-    reader.texts(out, value, ["name", "description", "fieldOfStudy", "specialization"])
+    reader.scalars(out, value, ("id", "achievementType", "humanCode", "creditsAvailable", "version", "inLanguage",
+                                "level"))
+    reader.texts(out, value, _ACHIEVEMENT_TEXTS)
     criteria = _criteria(value.get("criteria"), reader)
     if criteria:
         out["criteria"] = criteria
@@ -161,7 +191,7 @@ def _achievement(value: Any, reader: _Reader) -> dict[str, Any] | None:
     for version in _as_list(value.get("related")):  # OB 3.0 Related: the achievement in other languages
         if isinstance(version, dict) and isinstance(version.get("id"), str):
             entry: dict[str, Any] = {"id": version["id"]}
-            reader.scalars(entry, version, ["inLanguage", "version"])
+            reader.scalars(entry, version, ("inLanguage", "version"))
             related.append(entry)
     if related:
         out["related"] = related
@@ -171,7 +201,7 @@ def _achievement(value: Any, reader: _Reader) -> dict[str, Any] | None:
     descriptions = [d for d in (_result_description(x, reader) for x in _as_list(value.get("resultDescription"))) if d]
     if descriptions:
         out["resultDescriptions"] = descriptions
-    aligned = [a for a in (_alignment(x, reader) for x in _as_list(value.get("alignment"))) if a]
+    aligned = _alignments(value.get("alignment"), reader)
     if aligned:
         out["alignments"] = aligned
     return out or None
@@ -185,7 +215,7 @@ def _results(subject: dict[str, Any], achievement: dict[str, Any] | None, reader
         if not isinstance(value, dict):
             continue
         entry: dict[str, Any] = {}
-        reader.scalars(entry, value, ["resultDescription", "value", "status", "achievedLevel"])
+        reader.scalars(entry, value, ("resultDescription", "value", "status", "achievedLevel"))
         description = described.get(value.get("resultDescription"))
         if description:
             entry["description"] = {k: v for k, v in description.items() if k != "rubricCriterionLevel"}
@@ -193,7 +223,7 @@ def _results(subject: dict[str, Any], achievement: dict[str, Any] | None, reader
                           if lv.get("id") == value.get("achievedLevel")), None)
             if level:
                 entry["achievedLevelDetail"] = level
-        aligned = [a for a in (_alignment(x, reader) for x in _as_list(value.get("alignment"))) if a]
+        aligned = _alignments(value.get("alignment"), reader)
         if aligned:
             entry["alignments"] = aligned
         if entry:
@@ -213,7 +243,7 @@ def _evidence(value: Any, reader: _Reader) -> list[dict[str, Any]]:
             item["id"] = entry["id"]
             if _link(entry["id"]):
                 item["url"] = entry["id"]
-        reader.texts(item, entry, ["name", "description", "narrative", "genre", "audience"])
+        reader.texts(item, entry, _EVIDENCE_TEXTS)
         if item:
             out.append(item)
     return out
@@ -228,7 +258,7 @@ def _issuer(value: Any, reader: _Reader) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if isinstance(value.get("id"), str):
         out["id"] = value["id"]
-    reader.texts(out, value, [("name", "selfAssertedName"), ("description", "selfAssertedDescription")])
+    reader.texts(out, value, _ISSUER_TEXTS)
     if _link(value.get("url")):
         out["selfAssertedUrl"] = value["url"]
     image = _image(value.get("image"), reader)
@@ -286,25 +316,27 @@ def summarize_credential(document: dict[str, Any], *, pointer: str = "", basis: 
     entry: dict[str, Any] = {"credential": pointer, "kind": kind, "basis": basis, "types": types}
     if isinstance(document.get("id"), str):
         entry["id"] = document["id"]
-    reader.texts(entry, document, ["name", "description"])
+    reader.texts(entry, document, _NAME_DESCRIPTION)
     subjects = [s for s in _as_list(document.get("credentialSubject")) if isinstance(s, dict)]
     if kind == "ob2":
         badge = document.get("badge")
         issuer_value = badge.get("issuer") if isinstance(badge, dict) else None
         achievements = [a for a in [_achievement(badge, reader)] if a]
-        entry["validFrom"] = _scalar(document.get("issuedOn"))
-        entry["validUntil"] = _scalar(document.get("expires"))
+        valid_from, valid_until = _scalar(document.get("issuedOn")), _scalar(document.get("expires"))
         subject_like = [document]
     else:
         issuer_value = document.get("issuer")
         achievements = []
         for subject in subjects:
             achievements += [a for a in (_achievement(x, reader) for x in _as_list(subject.get("achievement"))) if a]
-        entry["validFrom"] = _scalar(document.get("validFrom") or document.get("issuanceDate"))
-        entry["validUntil"] = _scalar(document.get("validUntil") or document.get("expirationDate"))
+        valid_from = _scalar(document.get("validFrom") or document.get("issuanceDate"))
+        valid_until = _scalar(document.get("validUntil") or document.get("expirationDate"))
         subject_like = subjects
-    entry = {k: v for k, v in entry.items() if v is not None}
-    reader.scalars(entry, document, ["awardedDate"])
+    if valid_from is not None:  # the entry holds no other None: texts and ids are set only when read
+        entry["validFrom"] = valid_from
+    if valid_until is not None:
+        entry["validUntil"] = valid_until
+    reader.scalars(entry, document, ("awardedDate",))
     entry["issuer"] = with_registry(_issuer(issuer_value, reader), registry_issuer)
     image = _image(document.get("image"), reader)
     if image:

@@ -30,7 +30,10 @@ def plain_reading(document: Any) -> bool:
 
 def _plain(document: Any, top_contexts: frozenset[str] | None) -> bool:
     """:param top_contexts: the top-level context URLs (None at the top): a nested ``@context`` (an
-        embedded credential's, e.g. an OB 3.0 endorsement) may only restate some of them."""
+        embedded credential's, e.g. an OB 3.0 endorsement) may only restate some of them.
+
+    One walk with an explicit stack (no recursion, no generator per node); the order nodes are visited
+    in does not change the answer."""
     if isinstance(document, list):
         return all(_plain(v, top_contexts) for v in document)
     if not isinstance(document, dict):
@@ -41,21 +44,38 @@ def _plain(document: Any, top_contexts: frozenset[str] | None) -> bool:
         if not all(isinstance(c, str) for c in contexts):
             return False
         top_contexts = frozenset(contexts)
-    elif "@context" in document:
-        nested = document["@context"]
-        if not all(isinstance(c, str) and c in top_contexts for c in (nested if isinstance(nested, list) else [nested])):
-            return False
-    for key, value in document.items():
-        if key == "@context":
+    stack: list[Any] = [document]
+    push, pop = stack.append, stack.pop
+    top = document
+    while stack:
+        node = pop()
+        if isinstance(node, list):
+            stack.extend(node)
             continue
-        if key.startswith("@"):
-            if key not in _VALUE_KEYS or not set(document) <= _VALUE_KEYS:
+        if not isinstance(node, dict):
+            continue
+        keys = "\n".join(node)  # JSON keys are strings; one scan finds whether any key needs a closer look
+        if "@" not in keys and ":" not in keys and "/" not in keys and "#" not in keys:
+            for value in node.values():
+                if isinstance(value, (dict, list)):
+                    push(value)
+            continue
+        if node is not top and "@context" in node:
+            nested = node["@context"]
+            for c in nested if isinstance(nested, list) else [nested]:
+                if not isinstance(c, str) or c not in top_contexts:
+                    return False
+        for key, value in node.items():
+            if key[0:1] == "@":
+                if key == "@context":
+                    continue
+                if key not in _VALUE_KEYS or not node.keys() <= _VALUE_KEYS:
+                    return False
+                continue
+            if ":" in key or "/" in key or "#" in key:
                 return False
-            continue
-        if ":" in key or "/" in key or "#" in key:
-            return False
-        if not _plain(value, top_contexts):
-            return False
+            if isinstance(value, (dict, list)):
+                push(value)
     return True
 
 
