@@ -109,8 +109,6 @@ class Report:
     def to_json(self, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
         """Render the report body (JSON-ready dict) with its texts in ``lang`` (``en`` or ``es``; see
         :func:`verifier.i18n.localize.localize_report`): ``headline``, row titles and messages, summary."""
-        import copy
-
         from verifier.i18n.localize import localize_report
 
         out = {
@@ -125,11 +123,21 @@ class Report:
         }
         if self.credentials:
             out["credentials"] = self.credentials
-        out["summary"] = copy.deepcopy(self.summary)
+        out["summary"] = _copy_json(self.summary)  # localised in place below; the report's own stays as it is
         if self.checked_at:
             out["checkedAt"] = self.checked_at
         out.update(self.extra)
         return localize_report(out, lang)
+
+
+def _copy_json(value: Any) -> Any:
+    """A deep copy of JSON data (dicts, lists, immutable scalars): what ``copy.deepcopy`` gives for it, without
+    its memo. A dict or list reached twice is copied twice; localisation sets the same texts on each copy."""
+    if isinstance(value, dict):
+        return {k: _copy_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy_json(v) for v in value]
+    return value
 
 
 def problem_from_result(result: CheckResult) -> dict[str, Any]:

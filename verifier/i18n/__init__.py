@@ -19,6 +19,7 @@ To give a new problem code or check id its words, add entries to both
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 
 from babel.dates import format_date
@@ -81,7 +82,14 @@ def plural_text(key: str, n: int, lang: str, **fields: object) -> str:
 def format_day(value: date | datetime, lang: str) -> str:
     """A day as people write it: "5 Dec 2026" (en), "5 dic 2026" (es); a datetime is read in its own zone."""
     day = value.date() if isinstance(value, datetime) else value
-    return format_date(day, "medium", locale=_DATE_LOCALES.get(lang, _DATE_LOCALES[DEFAULT_LANGUAGE]))
+    return _format_day(day, _DATE_LOCALES.get(lang, _DATE_LOCALES[DEFAULT_LANGUAGE]))
+
+
+@functools.lru_cache(maxsize=1024)
+def _format_day(day: date, locale: str) -> str:
+    """Babel's medium date, memoised: every report names the day it was checked (bounded: days come from
+    credentials too)."""
+    return format_date(day, "medium", locale=locale)
 
 
 def achievement_category(achievement_type: str, lang: str) -> str:

@@ -63,8 +63,12 @@ def has(lang: str, context: str, key: str) -> bool:
     return bool(strings) and all(strings)
 
 
+@functools.lru_cache(maxsize=4096)
 def lookup(lang: str, context: str, key: str) -> str | None:
-    """The message for ``key`` under ``context`` in ``lang``, else in English, else None."""
+    """The message for ``key`` under ``context`` in ``lang``, else in English, else None.
+
+    Memoised (the catalogues are read once and never change in a process); bounded, because ``key`` can
+    come from a credential (an ``achievementType``)."""
     for candidate in dict.fromkeys((lang, DEFAULT_LANGUAGE)):
         if has(candidate, context, key):
             return translations(candidate).pgettext(context, key)
