@@ -1,68 +1,118 @@
-"""Resident memory of a worker process over many verifications of distinct credentials (issue 5 target:
-under 300 MB after 100,000).
+"""Resident memory of a verifying process over many cold verifications: does anything grow without bound?
 
-Runs the worker's own start-up (``workers.settings._startup``: environment, trust registry) and its
-task functions (``check_proof``, ``check_status``, ``check_issuer_trust``) in this process, exactly as an
-arq worker calls them, on ``--count`` distinct signed credentials (distinct subjects, issuers rotating
-over 1,000 keys), and prints RSS as it goes, with the first figure as the reference.
+Input: ``--count`` distinct OB 3.0 eddsa-rdfc-2022 credentials (the realistic one of
+``bench_signed_meaning.py``: profile, achievement, criteria, image, alignments), each with a fresh id,
+subject and signature, issuers rotating over ``--issuers`` did:key keys. The process first runs a
+worker's own start-up (``workers.settings._startup``: environment, trust registry in a scratch data
+directory); then, for every credential, what a process serving verifications does with it:
 
-    python bench/bench_worker_memory.py --count 100000
+- the full :func:`verifier.verify` in process (every check, the report, the skills summary) and the
+  report body in English and Spanish (``Report.to_json``: what the service and the bulk jobs send);
+- the arq worker's task for it (``workers.tasks.check_units``: the dispatched checks of one credential,
+  rebuilt from its JSON payload, as a worker process runs them).
+
+No worker *processes* are started (the worker's code runs in this process), so the RSS of this one process
+is the figure. Reference: the RSS after start-up, and after the warm-up (the first tenth: contexts,
+memos, first-use allocations). Printed: RSS at start, after warm-up, every tenth, at the end, and the
+growth per 1,000 verifications after the warm-up, which a leak makes grow with ``--count``.
+
+    python bench/bench_worker_memory.py --count 10000
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
+import os
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.core.credentials import ob3_credential  # noqa: E402
+from bench.bench_signed_meaning import realistic  # noqa: E402
 from tests.signing import new_key, sign_ldp  # noqa: E402
-from verifier.options import VerifyOptions  # noqa: E402
+from verifier import VerifyOptions, verify  # noqa: E402
 from verifier.parse import CredentialItem  # noqa: E402
 from verifier.settings import load_settings  # noqa: E402
 from workers.payload import item_to_json, options_to_json  # noqa: E402
 from workers.settings import _shutdown, _startup  # noqa: E402
-from workers.tasks import check_issuer_trust, check_proof, check_status  # noqa: E402
+from workers.tasks import check_units  # noqa: E402
+
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+_DISPATCHED = ["proof", "status", "issuer_trust"]
 
 
-def _rss_mb() -> float:
+def rss_mb() -> float:
+    """This process's resident set size now, MB (``/proc/self/statm``), after a full garbage collection."""
+    gc.collect()
     with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * 4096 / 1e6
+        return int(f.read().split()[1]) * _PAGE / 1e6
 
 
-async def main(count: int) -> None:
-    data_dir = Path(tempfile.mkdtemp(prefix="ler-bench-"))
-    ctx = {"settings": load_settings(data_dir=data_dir)}
+def credential(key, i: int) -> dict:
+    """A fresh signed credential: new id and subject, so a new signature (cold for the process)."""
+    doc = realistic(key.did)
+    doc["id"] = f"urn:uuid:{uuid.uuid4()}"
+    doc["credentialSubject"]["id"] = f"did:example:learner-{i}"
+    return sign_ldp(doc, key)
+
+
+async def one(ctx: dict, key, i: int, options: VerifyOptions, options_json: dict) -> None:
+    """Verify one fresh credential in process (and render its report) and as a worker's job."""
+    signed = credential(key, i)
+    report = await verify(signed, env=ctx["env"], options=options)
+    assert report.verified, report.to_json()
+    report.to_json("en")
+    report.to_json("es")
+    unit = {"item": item_to_json(CredentialItem(pointer="", document=signed, kind="credential")),
+            "options": options_json, "checks": _DISPATCHED}
+    answer = await check_units(ctx, {"units": [unit]})
+    outcomes = {r["check"]: r["outcome"] for r in answer["units"][0]["results"]}
+    assert outcomes["proof"] == "passed", outcomes
+    ctx.pop("publish_result", None)
+
+
+async def main(count: int, issuers: int) -> None:
+    data_dir = Path(tempfile.mkdtemp(prefix="ler-bench-memory-"))
+    ctx: dict = {"settings": load_settings(data_dir=data_dir)}
     await _startup(ctx)
-    keys = [new_key() for _ in range(1000)]
-    options = options_to_json(VerifyOptions())
-    t0 = time.perf_counter()
+    keys = [new_key("Ed25519") for _ in range(issuers)]
+    options = VerifyOptions()
+    options_json = options_to_json(options)
+    warm = max(1, count // 10)
+    print(f"input: {count} cold OB 3.0 eddsa-rdfc-2022 credentials (fresh id, subject, signature each; issuers "
+          f"rotating over {issuers} did:key keys); each: verify() + report body en/es + the worker's check_units task")
     print(f"{'verifications':>13} {'RSS MB':>8} {'s':>7}")
-    print(f"{0:>13} {_rss_mb():>8.1f} {0:>7.1f}")
+    start = rss_mb()
+    print(f"{'start':>13} {start:>8.1f} {0:>7.1f}", flush=True)
+    t0 = time.perf_counter()
+    after_warm = start
     try:
         for i in range(1, count + 1):
-            key = keys[i % len(keys)]
-            doc = ob3_credential(key.did)
-            doc["credentialSubject"]["id"] = f"did:example:learner-{i}"
-            signed = sign_ldp(doc, key)
-            payload = {"item": item_to_json(CredentialItem(pointer="", document=signed, kind="credential")),
-                       "options": options}
-            proof = await check_proof(ctx, payload)
-            assert proof["outcome"] == "passed", proof
-            await check_status(ctx, payload)
-            await check_issuer_trust(ctx, payload)
-            if i % (count // 10 or 1) == 0:
-                print(f"{i:>13} {_rss_mb():>8.1f} {time.perf_counter() - t0:>7.1f}", flush=True)
+            await one(ctx, keys[i % issuers], i, options, options_json)
+            if i == warm or i % warm == 0 or i == count:
+                rss = rss_mb()
+                label = f"{i} (warm)" if i == warm else str(i)
+                print(f"{label:>13} {rss:>8.1f} {time.perf_counter() - t0:>7.1f}", flush=True)
+                if i == warm:
+                    after_warm = rss
+        end = rss_mb()
     finally:
         await _shutdown(ctx)
+    measured = count - warm
+    growth = (end - after_warm) / measured * 1000 if measured else 0.0
+    print(f"RSS: start {start:.1f} MB, after warm-up ({warm}) {after_warm:.1f} MB, end ({count}) {end:.1f} MB")
+    print(f"growth after warm-up: {growth:+.3f} MB per 1,000 verifications ({end - after_warm:+.1f} MB over "
+          f"{measured}); from start: {end - start:+.1f} MB")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=100_000)
-    asyncio.run(main(parser.parse_args().count))
+    parser.add_argument("--count", type=int, default=10_000, help="cold verifications (default 10,000)")
+    parser.add_argument("--issuers", type=int, default=1000, help="distinct issuer keys (default 1,000)")
+    args = parser.parse_args()
+    asyncio.run(main(args.count, min(args.issuers, args.count)))
