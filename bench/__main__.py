@@ -23,7 +23,7 @@ RUNS: dict[str, tuple[list[str], list[str]]] = {
     "bench_registry.py": (["--issuers", "200", "--lookups", "500"], []),
     "bench_redis_commands.py": (["--count", "5"], ["--count", "200"]),
     "bench_worker_memory.py": (["--count", "50"], ["--count", "10000"]),
-    "bench_service.py": (["cache-hit", "--clients", "4", "--requests", "200"], ["cache-hit"]),
+    "bench_service.py": (["load", "--quick"], ["load"]),
 }
 
 

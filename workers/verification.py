@@ -149,22 +149,41 @@ class Verifications:
 
         :raises InputError: the document cannot be read (-> 400).
         """
-        raw = request.presented_bytes
+        key, version = await self.report_key(request)
+        hit = await self.cached(request, key, version)
+        return hit if hit is not None else await self.run(request, key, version)
+
+    async def report_key(self, request: VerifyRequest) -> tuple[str, int | None]:
+        """The request's report-cache key and the registry version in it (None: nothing is cached)."""
         version = await self.versions.current()
         expect = request.expect + ("-unsigned" if request.unsigned else "")
-        key = report_key(raw, expect=expect, options=request.options, registry_version=version)
-        if version is not None and self.max_ttl_s > 0:
-            hit = await self.cache.get(key)
-            if hit is not None and hit["expires"] > time.time():
-                if hit["body"].get("lang") == request.lang:  # stored in this language: as before, no copy
-                    body = dict(hit["body"], cached=True)
-                else:  # another language: localise a copy (the stored body is never changed)
-                    body = localize_report(dict(copy.deepcopy(hit["body"]), cached=True), request.lang)
-                return Answer(body, body["verified"], True, [tuple(o) for o in hit["outcomes"]])
-        presented = parse_presented(raw, limits=request.options.limits, expect=request.expect)
-        parts = CachingDispatcher(self.dispatcher, self.cache, status_ttl_s=self.status_ttl_s)
-        dispatcher: Dispatcher = _UnsignedTop(parts) if request.unsigned else parts
-        report = await verify_presented(presented, options=request.options, env=self.env, dispatcher=dispatcher)
+        return report_key(request.presented_bytes, expect=expect, options=request.options,
+                          registry_version=version), version
+
+    async def cached(self, request: VerifyRequest, key: str, version: int | None) -> Answer | None:
+        """The cached answer under ``key`` in the request's language, or None."""
+        if version is None or self.max_ttl_s <= 0:
+            return None
+        hit = await self.cache.get(key)
+        if hit is None or hit["expires"] <= time.time():
+            return None
+        if hit["body"].get("lang") == request.lang:  # stored in this language: as before, no copy
+            body = dict(hit["body"], cached=True)
+        else:  # another language: localise a copy (the stored body is never changed)
+            body = localize_report(dict(copy.deepcopy(hit["body"]), cached=True), request.lang)
+        return Answer(body, body["verified"], True, [tuple(o) for o in hit["outcomes"]])
+
+    async def run(self, request: VerifyRequest, key: str, version: int | None, *,
+                  dispatcher: Dispatcher | None = None) -> Answer:
+        """Verify without reading the report cache, and cache the report when it may be.
+
+        :param dispatcher: where the dispatched checks run (default: this object's dispatcher).
+        :raises InputError: the document cannot be read (-> 400).
+        """
+        presented = parse_presented(request.presented_bytes, limits=request.options.limits, expect=request.expect)
+        parts = CachingDispatcher(dispatcher or self.dispatcher, self.cache, status_ttl_s=self.status_ttl_s)
+        top: Dispatcher = _UnsignedTop(parts) if request.unsigned else parts
+        report = await verify_presented(presented, options=request.options, env=self.env, dispatcher=top)
         if request.expect == "presentation":
             presentation_policy(report, presented.items, request.options, unsigned_member=request.unsigned)
         checked_at = utc_now_text()
