@@ -38,7 +38,6 @@ import multiprocessing
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -54,17 +53,12 @@ import redis  # noqa: E402
 
 from bench.bench_signed_meaning import realistic  # noqa: E402
 from tests.core.credentials import ob3_credential  # noqa: E402
+from tests.faults.servers import free_port  # noqa: E402
 from tests.signing import new_key, sign_ldp  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 REDIS_URL = os.environ.get("LER_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 WRK_SCRIPT = HERE / "wrk_bodies.lua"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _env(data_dir: str, **extra: str) -> dict[str, str]:
@@ -179,7 +173,7 @@ class Deployment:
         self.mode = mode
         self.front_ends = front_ends
         self.processes = processes
-        self.port = _free_port()
+        self.port = free_port()
         self.procs: list[tuple[str, subprocess.Popen]] = []
         self.redis: redis.Redis | None = None
         self.tmp = Path(tempfile.mkdtemp(prefix="ler-bench-service-"))
@@ -191,7 +185,7 @@ class Deployment:
     def start(self) -> None:
         extra: dict[str, str] = {}
         if self.mode != "embedded":
-            rport = _free_port()
+            rport = free_port()
             proc = subprocess.Popen(["redis-server", "--port", str(rport), "--bind", "127.0.0.1", "--save", "",
                                      "--appendonly", "no", "--dir", str(self.tmp)], stdout=subprocess.DEVNULL,
                                     start_new_session=True)

@@ -173,15 +173,13 @@ class Verifications:
             body = localize_report(dict(copy.deepcopy(hit["body"]), cached=True), request.lang)
         return Answer(body, body["verified"], True, [tuple(o) for o in hit["outcomes"]])
 
-    async def run(self, request: VerifyRequest, key: str, version: int | None, *,
-                  dispatcher: Dispatcher | None = None) -> Answer:
+    async def run(self, request: VerifyRequest, key: str, version: int | None) -> Answer:
         """Verify without reading the report cache, and cache the report when it may be.
 
-        :param dispatcher: where the dispatched checks run (default: this object's dispatcher).
         :raises InputError: the document cannot be read (-> 400).
         """
         presented = parse_presented(request.presented_bytes, limits=request.options.limits, expect=request.expect)
-        parts = CachingDispatcher(dispatcher or self.dispatcher, self.cache, status_ttl_s=self.status_ttl_s)
+        parts = CachingDispatcher(self.dispatcher, self.cache, status_ttl_s=self.status_ttl_s)
         top: Dispatcher = _UnsignedTop(parts) if request.unsigned else parts
         report = await verify_presented(presented, options=request.options, env=self.env, dispatcher=top)
         if request.expect == "presentation":
