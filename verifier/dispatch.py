@@ -3,8 +3,9 @@
 The pipeline hands the dispatched checks of one credential (``proof``, ``status``, ``issuer_trust``)
 to a dispatcher as one unit of work (DESIGN.md "Data flow" step 4: never one queue job per check) and
 never knows where they run. :class:`InlineDispatcher` runs them in this process, concurrently (CPU-bound
-work goes to the environment's process pool); ``workers.ArqDispatcher`` runs the same check functions
-on an arq worker, one job per credential.
+work goes to the environment's process pool); ``workers.dispatcher.ArqDispatcher`` runs the same check
+functions on an arq worker, a unit per credential. :class:`Undecided` runs nothing: every check it is
+given is ``indeterminate`` (a verification whose work was sent away and never came back).
 """
 
 from __future__ import annotations
@@ -52,6 +53,27 @@ class DeadlineDispatcher:
             async with asyncio.timeout(self.deadline_s):
                 return await self.inner.run_checks(check_ids, item, ctx)
         except TimeoutError:
-            return [CheckResult(cid, Outcome.INDETERMINATE,
-                                f"the {cid} check was not decided within the {self.deadline_s:g} s deadline",
-                                C.PROBLEM_DEADLINE_EXCEEDED, target=item.pointer) for cid in check_ids]
+            return await deadline_passed(self.deadline_s).run_checks(check_ids, item, ctx)
+
+
+class Undecided:
+    """Answers every check ``indeterminate`` with one problem code, never running it (fail closed).
+
+    :param problem_code: the problem code of every result (a key of :mod:`verifier.constants`).
+    :param detail: the result's sentence; ``{check}`` is replaced by the check id.
+    """
+
+    def __init__(self, problem_code: str, detail: str):
+        self.problem_code = problem_code
+        self.detail = detail
+
+    async def run_checks(self, check_ids: Sequence[str], item: CredentialItem,
+                         ctx: CheckContext) -> list[CheckResult]:
+        return [CheckResult(cid, Outcome.INDETERMINATE, self.detail.replace("{check}", cid), self.problem_code,
+                            target=item.pointer) for cid in check_ids]
+
+
+def deadline_passed(deadline_s: float) -> Undecided:
+    """The results of checks not decided within ``deadline_s`` seconds: ``indeterminate``, DEADLINE_EXCEEDED."""
+    return Undecided(C.PROBLEM_DEADLINE_EXCEEDED, f"the {{check}} check was not decided within the {deadline_s:g} s "
+                     "deadline")

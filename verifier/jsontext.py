@@ -1,13 +1,22 @@
-"""Reading presented bytes as JSON within limits: size and nesting depth before any parsing.
+"""Reading presented bytes as JSON within limits (size and nesting depth before any parsing), and
+writing JSON fast and exactly.
 
 RFC 8259 JSON; limits from :class:`verifier.options.Limits`. Python's own parser would recurse
 until ``RecursionError`` on deep input, so depth is measured first on the raw text.
+
+Writing uses orjson, reading never does: ``orjson.loads`` turns an integer beyond 64 bits into a float,
+so a document read back would not be the document given (a worker would verify other values than the
+caller presented). ``orjson.dumps`` refuses such an integer instead, and :func:`dumps_bytes` then
+writes it with the standard library: every value written reads back equal.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from typing import Any, Callable
+
+import orjson
 
 from verifier.errors import InputError
 
@@ -15,6 +24,21 @@ _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 #: A \uD800-\uDFFF escape: the only way JSON text can carry a surrogate (raw UTF-8 cannot).
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _BRACKET = re.compile(rb"[\[\]{}]")
+
+
+def dumps_bytes(value: Any, *, sort_keys: bool = False, default: Callable[[Any], Any] | None = None) -> bytes:
+    """Compact UTF-8 JSON text of ``value`` (RFC 8259), exact: :func:`json.loads` gives ``value`` back.
+
+    :param sort_keys: object members in key order (equal values give equal bytes, e.g. for hashing).
+    :param default: called for a value JSON has no form for; its result is written instead.
+    :raises TypeError: a value has no JSON form (and ``default`` gives none).
+    :raises UnicodeEncodeError: a string holds an unpaired surrogate.
+    """
+    try:
+        return orjson.dumps(value, default=default, option=orjson.OPT_SORT_KEYS if sort_keys else 0)
+    except TypeError:  # orjson.JSONEncodeError: an integer beyond 64 bits, a surrogate, or no JSON form
+        return json.dumps(value, sort_keys=sort_keys, separators=(",", ":"), ensure_ascii=False,
+                          default=default).encode("utf-8")
 
 
 def json_depth(text: bytes) -> int:

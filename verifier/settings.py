@@ -37,6 +37,12 @@ Every URL, timeout and cap is a field; a bad value names the variable and the va
 ``LER_WORKER_JOB_TIMEOUT_S``   worker: timeout of one check job; a crashed worker's job is retried after it (15)
 ``LER_WORKER_POLL_S``          worker: longest wait between queue reads when no work is announced, seconds (0.25)
 ``LER_WORKER_MAX_JOBS``        worker: concurrent jobs per worker process (50)
+``LER_DISPATCH_UNIT``          front end with Redis: what one unit of work for the workers is: ``request``
+                               (the whole verification runs on a worker; the default) or ``credential``
+                               (the front end runs the pipeline and sends each credential's checks)
+``LER_DISPATCH_BATCH_MAX``     front end with Redis: most units in one arq job (32)
+``LER_DISPATCH_JOBS_IN_FLIGHT``  front end with Redis: jobs on their way before new units wait to share one (2)
+``LER_DISPATCH_BATCH_WAIT_S``  front end with Redis: the longest a unit waits to share a job, seconds (0.02)
 ``LER_CALLBACK_SECRET``        async jobs: HMAC-SHA256 key signing callback bodies (unset = no callbacks)
 ``LER_JOB_RESULT_TTL_S``       async jobs: how long a finished job's results are kept, seconds (86,400)
 ``LER_MAX_BATCH_BODY_BYTES``   async jobs: cap of a ``POST /verifications`` body, bytes (20,000,000)
@@ -50,6 +56,7 @@ Every URL, timeout and cap is a field; a bad value names the variable and the va
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import platformdirs
 from pydantic import Field, ValidationError
@@ -99,6 +106,7 @@ class Settings(BaseSettings):
     worker_job_timeout_s: float = Field(default=15.0, gt=0, le=3600)
     worker_poll_s: float = Field(default=0.25, gt=0, le=60)
     worker_max_jobs: int = Field(default=50, gt=0, le=10_000)
+    dispatch_unit: Literal["request", "credential"] = "request"
     dispatch_batch_max: int = Field(default=32, gt=0, le=1000)
     dispatch_jobs_in_flight: int = Field(default=2, gt=0, le=1000)
     dispatch_batch_wait_s: float = Field(default=0.02, ge=0, le=5)

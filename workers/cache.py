@@ -33,6 +33,7 @@ from verifier.checks.context import CheckContext
 from verifier.checks.validity import bounds
 from verifier.dispatch import Dispatcher
 from verifier.errors import VerifierError
+from verifier.jsontext import dumps_bytes
 from verifier.options import VerifyOptions
 from verifier.parse import CredentialItem
 from verifier.report import CheckResult, Outcome
@@ -118,13 +119,12 @@ class RedisCache:
 
     async def set(self, key: str, value: Any, ttl_s: float) -> None:
         if ttl_s > 0:
-            await self.redis.set(self.prefix + key, json.dumps(value, ensure_ascii=False).encode("utf-8"),
-                                 px=max(1, int(ttl_s * 1000)))
+            await self.redis.set(self.prefix + key, dumps_bytes(value), px=max(1, int(ttl_s * 1000)))
 
 
 def canonical_bytes(value: Any) -> bytes:
     """JSON with sorted keys and no spaces: equal documents give equal bytes."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return dumps_bytes(value, sort_keys=True)
 
 
 def _sha256(*parts: bytes) -> str:

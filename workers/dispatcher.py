@@ -35,6 +35,7 @@ from redis.exceptions import RedisError
 from verifier import constants as C
 from verifier.checks.context import CheckContext
 from verifier.parse import CredentialItem
+from verifier.jsontext import dumps_bytes
 from verifier.report import CheckResult, Outcome
 from workers.cache import memo_item_bytes, part_key
 from workers.payload import item_to_json, options_to_json
@@ -52,7 +53,7 @@ BATCH_TASK = "check_units"
 
 def dumps(value: Any) -> bytes:
     """arq job serializer: JSON (an exception in a failed result is stored as its text)."""
-    return json.dumps(value, ensure_ascii=False, default=repr).encode("utf-8")
+    return dumps_bytes(value, default=repr)
 
 
 def loads(raw: bytes) -> Any:

@@ -57,7 +57,7 @@ from workers.metrics import Metrics
 from workers.verification import Verifications, VerifyRequest, utc_now_text
 from verifier.settings import Settings
 from workers.dispatcher import QueueUnavailable
-from workers.payload import options_from_json, options_to_json
+from workers.payload import input_error_to_json, request_from_json, request_to_json
 from workers.wakeup import announce
 
 log = logging.getLogger("workers.jobs")
@@ -95,30 +95,12 @@ def check_signature(secret: str, header: str, body: bytes, *, now: float, tolera
 
 def requests_to_json(requests: list[VerifyRequest | InputError]) -> list[dict[str, Any]]:
     """A job's items as JSON (the arq task's argument); round-trips through :func:`requests_from_json`."""
-    out = []
-    for request in requests:
-        if isinstance(request, InputError):
-            out.append({"error": _item_error(request)})
-        else:
-            out.append({"document": request.document, "expect": request.expect, "unsigned": request.unsigned,
-                        "options": options_to_json(request.options), "lang": request.lang})
-    return out
-
-
-def _item_error(error: InputError) -> dict[str, Any]:
-    """An item refused at submission, as its result shows it: ``{"code", "detail", "pointer"?}``."""
-    out = {"code": error.problem_code, "detail": error.detail}
-    if error.pointer:
-        out["pointer"] = error.pointer
-    return out
+    return [{"error": input_error_to_json(r)} if isinstance(r, InputError) else request_to_json(r) for r in requests]
 
 
 def requests_from_json(data: list[dict[str, Any]]) -> list[VerifyRequest | dict[str, Any]]:
     """Rebuild a job's items: a :class:`VerifyRequest`, or the ``{"code", "detail"}`` of an item refused up front."""
-    return [entry["error"] if "error" in entry else
-            VerifyRequest(document=entry["document"], expect=entry["expect"], unsigned=entry["unsigned"],
-                          options=options_from_json(entry["options"]), lang=entry.get("lang", "en"))
-            for entry in data]
+    return [entry["error"] if "error" in entry else request_from_json(entry) for entry in data]
 
 
 #: the member of a finished credential item that keeps its document for sharing (never shown).
@@ -319,7 +301,7 @@ class JobRunner:
         if self.enqueue is not None:
             await self.enqueue(job_id, requests_to_json(requests))
         else:
-            items = [_item_error(r) if isinstance(r, InputError) else r for r in requests]
+            items = [input_error_to_json(r) if isinstance(r, InputError) else r for r in requests]
             task = asyncio.create_task(self.run(job_id, items), name=f"ler-job-{job_id}")
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
@@ -406,7 +388,7 @@ class JobRunner:
                             request.expect] if not request.unsigned else "presentation"
                         pointer = f"/items/{index}/{member}{exc.pointer or ''}"
                         item = {"index": index, "status": "error",
-                                "error": _item_error(InputError(exc.detail, problem_code=exc.problem_code,
+                                "error": input_error_to_json(InputError(exc.detail, problem_code=exc.problem_code,
                                                                 pointer=pointer))}
                 await self.store.set_item(job_id, index, item)
 

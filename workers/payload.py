@@ -1,4 +1,5 @@
-"""JSON forms of what a check job carries: the credential item and the options (no pickle on the queue)."""
+"""JSON forms of what a job carries and answers: a verify request, a credential item, the options, an input
+error (no pickle on the queue)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ import typing
 from datetime import datetime
 from typing import Any
 
+from verifier.errors import InputError
+from verifier.i18n import DEFAULT_LANGUAGE
 from verifier.options import VerifyOptions
 from verifier.parse import CredentialItem, Jwt
+from workers.verification import VerifyRequest
 
 
 def item_to_json(item: CredentialItem) -> dict[str, Any]:
@@ -98,3 +102,39 @@ def options_from_json(data: dict[str, Any]) -> VerifyOptions:
     :raises KeyError, TypeError, ValueError: the data is not what :func:`options_to_json` gives.
     """
     return _typed(VerifyOptions, data)
+
+
+def request_to_json(request: VerifyRequest) -> dict[str, Any]:
+    """A :class:`VerifyRequest` as JSON-ready data (round-trips through :func:`request_from_json`)."""
+    return {"document": request.document, "expect": request.expect, "unsigned": request.unsigned,
+            "options": options_to_json(request.options), "lang": request.lang}
+
+
+def request_from_json(data: dict[str, Any]) -> VerifyRequest:
+    """Rebuild a :class:`VerifyRequest` from :func:`request_to_json` output.
+
+    :raises KeyError, TypeError, ValueError: the data is not what :func:`request_to_json` gives.
+    """
+    if data.get("expect") not in ("credential", "presentation") or not isinstance(data.get("document"), (dict, str)):
+        raise ValueError("a request names what it expects and carries a document")
+    return VerifyRequest(document=data["document"], expect=data["expect"], unsigned=data["unsigned"] is True,
+                         options=options_from_json(data["options"]), lang=data.get("lang", DEFAULT_LANGUAGE))
+
+
+def input_error_to_json(error: InputError) -> dict[str, Any]:
+    """An input refused, as a job's result shows it: ``{"code", "detail", "pointer"?}``."""
+    out = {"code": error.problem_code, "detail": error.detail}
+    if error.pointer:
+        out["pointer"] = error.pointer
+    return out
+
+
+def input_error_from_json(data: Any) -> InputError:
+    """Rebuild the :class:`InputError` of :func:`input_error_to_json` output.
+
+    :raises ValueError: ``data`` is not what :func:`input_error_to_json` gives.
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("detail"), str) or not isinstance(data.get("code"), str):
+        raise ValueError("an input error has a 'code' and a 'detail'")
+    pointer = data.get("pointer")
+    return InputError(data["detail"], problem_code=data["code"], pointer=pointer if isinstance(pointer, str) else None)

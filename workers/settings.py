@@ -66,19 +66,19 @@ async def _startup(ctx: dict[str, Any]) -> None:
     env = ctx["env"] = await stack.enter_async_context(
         open_environment(settings, executor=None, trust=RegistryTrustSource(registry)))
     if "redis" in ctx:  # an arq worker (a process running only the check tasks, e.g. a benchmark, has no queue)
-        ctx["jobs"] = _job_runner(ctx, settings, registry, env)
+        verifications = ctx["verifications"] = _verifications(ctx["redis"], settings, registry, env)
+        ctx["jobs"] = JobRunner(verifications, job_store(ctx["redis"], settings), settings, Metrics())
         stack.push_async_callback(ctx["jobs"].close)
     ctx["stack"] = stack
 
 
-def _job_runner(ctx: dict[str, Any], settings: Settings, registry, env):
-    """The bulk-job runner of this worker: checks inline (bounded by the verify deadline), Redis cache and store."""
-    redis = ctx["redis"]
-    verifications = Verifications(env=env, dispatcher=DeadlineDispatcher(InlineDispatcher(), settings.verify_deadline_s),
-                                  cache=RedisCache(redis, f"{settings.queue_name}:cache:"),
-                                  versions=VersionTracker(registry, settings.registry_poll_s),
-                                  max_ttl_s=settings.cache_max_ttl_s, status_ttl_s=settings.cache_status_ttl_s)
-    return JobRunner(verifications, job_store(redis, settings), settings, Metrics())
+def _verifications(redis, settings: Settings, registry, env) -> Verifications:
+    """This worker's verifications (``verify_requests`` and bulk jobs): checks inline, bounded by the verify
+    deadline; the Redis report and part cache the front ends read."""
+    return Verifications(env=env, dispatcher=DeadlineDispatcher(InlineDispatcher(), settings.verify_deadline_s),
+                         cache=RedisCache(redis, f"{settings.queue_name}:cache:"),
+                         versions=VersionTracker(registry, settings.registry_poll_s),
+                         max_ttl_s=settings.cache_max_ttl_s, status_ttl_s=settings.cache_status_ttl_s)
 
 
 async def _shutdown(ctx: dict[str, Any]) -> None:

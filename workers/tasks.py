@@ -1,13 +1,17 @@
-"""The arq tasks: ``check_units``, the dispatched checks of a batch of credentials as one job (STYLE.md
-rule 8: never a job per check; a batch shares arq's per-job Redis commands), ``check_item``, one
-credential's (sent by front ends before batching), and ``run_verification_job``, which runs a whole
-``POST /verifications`` job. (``check_proof``, ``check_status`` and ``check_issuer_trust``, one check
-each, stay for jobs an earlier front end enqueued.)
+"""The arq tasks (STYLE.md rule 8: a job per request or per credential, never per check; a batch of units
+shares arq's per-job Redis commands):
 
-Each takes the JSON payload the :class:`workers.dispatcher.ArqDispatcher` enqueued (the credential item,
-the options and the checks), runs the very check functions the inline dispatcher runs, and returns the
-results' transport JSON. Tasks are idempotent (arq runs at least once): they read, never write. A check that
-raises anything is answered ``indeterminate``, never a pass.
+* ``verify_requests``: a batch of whole verifications (:class:`workers.remote_verifications.RemoteVerifications`,
+  ``LER_DISPATCH_UNIT=request``), each answered with the report the embedded service would give;
+* ``check_units``: the dispatched checks of a batch of credentials (:class:`workers.dispatcher.ArqDispatcher`,
+  ``LER_DISPATCH_UNIT=credential``), each the transport JSON of its results; ``check_item``, one
+  credential's (sent by front ends before batching);
+* ``run_verification_job``: a whole ``POST /verifications`` job.
+
+(``check_proof``, ``check_status`` and ``check_issuer_trust``, one check each, stay for jobs an earlier
+front end enqueued.) They run the very code the embedded service runs, checks inline. Tasks are
+idempotent (arq runs at least once): what they write is a cache entry or a job record that a second run
+writes the same. A check or verification that raises anything is answered ``indeterminate``, never a pass.
 """
 
 from __future__ import annotations
@@ -23,10 +27,12 @@ from redis.exceptions import RedisError
 from verifier import constants as C
 from verifier.checks import CHECKS
 from verifier.checks.context import CheckContext
+from verifier.errors import InputError
 from verifier.parse import Presented
 from verifier.report import CheckResult, Outcome
 from workers.jobs import requests_from_json
-from workers.payload import item_from_json, options_from_json
+from workers.payload import input_error_to_json, item_from_json, options_from_json, request_from_json
+from workers.verification import Verifications
 
 log = logging.getLogger("workers.tasks")
 
@@ -80,6 +86,41 @@ async def check_units(ctx: dict[str, Any], payload: dict[str, Any]) -> dict[str,
     return result
 
 
+async def verify_requests(ctx: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+    """A batch of whole verifications (``payload["units"]``, each :func:`workers.payload.request_to_json`
+    output), run concurrently here: ``{"units": [answer, ...]}`` in the order given (see
+    :func:`answer_request`). The result is also left in ``ctx`` for the ``done`` message."""
+    units = payload.get("units")
+    if not isinstance(units, list):
+        raise ValueError("a verify_requests job carries no units list")
+    answers = await asyncio.gather(*(answer_request(ctx["verifications"], unit) for unit in units))
+    result = {"units": list(answers)}
+    ctx["publish_result"] = result
+    return result
+
+
+async def answer_request(verifications: Verifications, unit: Any) -> dict[str, Any]:
+    """A worker's answer to one request unit: ``Answer.to_json()``; ``{"error": input error}`` when the
+    document cannot be read (the front end answers 400); ``{"failed": sentence}`` when the verification
+    itself broke (the front end then answers its checks ``indeterminate``).
+
+    Reads no report cache (the front end has just missed it); writes the report to it when it may be.
+    """
+    try:
+        request = request_from_json(unit)
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        log.warning("a request unit is unreadable: %s", exc)
+        return {"failed": "the request unit is unreadable"}
+    try:
+        key, version = await verifications.report_key(request)
+        return (await verifications.run(request, key, version)).to_json()
+    except InputError as exc:
+        return {"error": input_error_to_json(exc)}
+    except Exception:  # noqa: BLE001 - a worker answers every unit; a bug must not read as a pass
+        log.exception("a verification raised")
+        return {"failed": "the verification failed unexpectedly"}
+
+
 async def _keep_in_progress(ctx: dict[str, Any]) -> None:
     """Renew arq's in-progress mark of the running job while this worker lives.
 
@@ -110,4 +151,4 @@ async def run_verification_job(ctx: dict[str, Any], job_id: str, items: list[dic
 
 
 #: the per-check tasks stay registered for jobs enqueued by an earlier front end.
-TASK_FUNCTIONS = (check_units, check_item, check_proof, check_status, check_issuer_trust)
+TASK_FUNCTIONS = (verify_requests, check_units, check_item, check_proof, check_status, check_issuer_trust)

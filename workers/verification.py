@@ -116,12 +116,42 @@ class _UnsignedTop:
 
 @dataclass
 class Answer:
-    """:ivar body: the response body. :ivar verified: the verdict. :ivar cached: served from the cache."""
+    """One verification's answer.
+
+    :ivar body: the response body (:func:`render`).
+    :ivar verified: the verdict.
+    :ivar cached: served from the report cache.
+    :ivar outcomes: (check id, outcome) of each result, for metrics.
+    """
 
     body: dict[str, Any]
     verified: bool
     cached: bool
     outcomes: list[tuple[str, str]]
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready form (a worker's answer to a front end); round-trips through :meth:`from_json`."""
+        return {"body": self.body, "verified": self.verified, "cached": self.cached,
+                "outcomes": [list(o) for o in self.outcomes]}
+
+    @classmethod
+    def from_json(cls, data: Any) -> "Answer":
+        """Rebuild an answer from :meth:`to_json` output, trusting nothing about its shape.
+
+        The verdict is true only when both the answer and its body say so.
+
+        :raises ValueError: ``data`` is not what :meth:`to_json` gives.
+        """
+        if not isinstance(data, dict) or not isinstance(data.get("body"), dict):
+            raise ValueError("an answer is an object with a 'body' object")
+        body, outcomes = data["body"], data.get("outcomes")
+        if not isinstance(outcomes, list) or not all(
+                isinstance(o, list) and len(o) == 2 and all(isinstance(x, str) for x in o) for o in outcomes):
+            raise ValueError("an answer's 'outcomes' is a list of [check, outcome] pairs")
+        if not isinstance(data.get("verified"), bool) or not isinstance(body.get("verified"), bool):
+            raise ValueError("an answer's 'verified' and its body's are booleans")
+        return cls(body, data["verified"] and body["verified"], data.get("cached") is True,
+                   [(o[0], o[1]) for o in outcomes])
 
 
 class Verifications:
@@ -173,13 +203,15 @@ class Verifications:
             body = localize_report(dict(copy.deepcopy(hit["body"]), cached=True), request.lang)
         return Answer(body, body["verified"], True, [tuple(o) for o in hit["outcomes"]])
 
-    async def run(self, request: VerifyRequest, key: str, version: int | None) -> Answer:
+    async def run(self, request: VerifyRequest, key: str, version: int | None, *,
+                  dispatcher: Dispatcher | None = None) -> Answer:
         """Verify without reading the report cache, and cache the report when it may be.
 
+        :param dispatcher: where the dispatched checks run this time (default: this object's dispatcher).
         :raises InputError: the document cannot be read (-> 400).
         """
         presented = parse_presented(request.presented_bytes, limits=request.options.limits, expect=request.expect)
-        parts = CachingDispatcher(self.dispatcher, self.cache, status_ttl_s=self.status_ttl_s)
+        parts = CachingDispatcher(dispatcher or self.dispatcher, self.cache, status_ttl_s=self.status_ttl_s)
         top: Dispatcher = _UnsignedTop(parts) if request.unsigned else parts
         report = await verify_presented(presented, options=request.options, env=self.env, dispatcher=top)
         if request.expect == "presentation":

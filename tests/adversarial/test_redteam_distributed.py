@@ -1,7 +1,7 @@
 """Attack class: mixing up results between credentials that share arq jobs (distributed mode, issue 10).
 
-Under load a front end puts many credentials' dispatched checks (``proof``, ``status``, ``issuer_trust``)
-into one arq job, joins a unit already on its way when its key is the same, and keeps results in the part
+Under load a front end puts many requests (``LER_DISPATCH_UNIT=request``), or many credentials' dispatched
+checks (``proof``, ``status``, ``issuer_trust``; ``credential``), into one arq job, joins a unit already on its way when its key is the same, and keeps results in the part
 cache under the same keys. If a key left out something the ``proof`` check reads, one caller would get
 another's verdict. The proof check reads, besides the bytes, the caller's ``challenge`` and ``domain``
 (only for the top-level document) and whether the item is a credential or a presentation (the proof
@@ -19,6 +19,8 @@ real worker process, the real front end (skips without Redis).
 from __future__ import annotations
 
 import asyncio
+
+import pytest
 
 from tests.core.credentials import issued_to, ob3_credential, VC2
 from tests.signing import new_key, sign_ldp
@@ -47,7 +49,8 @@ def _proof(body: dict, target: str = "") -> dict:
     return next(r for r in body["results"] if r["check"] == "proof" and r.get("target", "") == target)
 
 
-async def test_one_credential_asked_different_questions_at_once(worker, queue, module_dir):  # noqa: F811
+@pytest.mark.parametrize("unit", ["request", "credential"])
+async def test_one_credential_asked_different_questions_at_once(worker, queue, module_dir, unit):  # noqa: F811
     issuer, holder = new_key(), new_key()
     with_a = sign_ldp(issued_to(ob3_credential(issuer.did), holder.did), issuer, extra={"challenge": CHALLENGE_A})
     plain = sign_ldp(issued_to(ob3_credential(issuer.did, id="urn:uuid:5d1e2f3a-0000-4000-8000-00000000beef"),
@@ -58,7 +61,7 @@ async def test_one_credential_asked_different_questions_at_once(worker, queue, m
     asks = [_credential(with_a, CHALLENGE_A), _credential(with_a, CHALLENGE_B),
             _presentation(vp, CHALLENGE_B), _credential(plain, CHALLENGE_B)]
     expected = [True, False, True, False]
-    async with arq_client(module_dir, queue, dispatch_jobs_in_flight=1) as client:
+    async with arq_client(module_dir, queue, dispatch_jobs_in_flight=1, dispatch_unit=unit) as client:
         for order in (asks, list(reversed(asks))):  # cold, then with the part cache warm in the other order
             want = expected if order is asks else list(reversed(expected))
             bodies = await asyncio.gather(*(_post(client, path, body) for path, body in order))
@@ -67,10 +70,10 @@ async def test_one_credential_asked_different_questions_at_once(worker, queue, m
             for (path, body), verified in zip(asks, expected):
                 answer = await _post(client, path, body)
                 assert answer["verified"] is verified, (path, body["options"], answer["errors"])
-    refused = await _post_alone(module_dir, queue, _credential(plain, CHALLENGE_B))
+    refused = await _post_alone(module_dir, queue, _credential(plain, CHALLENGE_B), unit)
     assert _proof(refused)["problem"] == "INVALID_CHALLENGE_ERROR"
 
 
-async def _post_alone(data_dir, queue_name, ask):
-    async with arq_client(data_dir, queue_name) as client:
+async def _post_alone(data_dir, queue_name, ask, unit):
+    async with arq_client(data_dir, queue_name, dispatch_unit=unit) as client:
         return await _post(client, *ask)

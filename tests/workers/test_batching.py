@@ -11,6 +11,7 @@ import copy
 import threading
 import time
 
+import pytest
 import redis
 
 from tests.core.credentials import ob3_credential
@@ -63,7 +64,8 @@ def _proof(body: dict) -> dict:
     return next(r for r in body["results"] if r["check"] == "proof")
 
 
-async def test_concurrent_credentials_share_jobs_and_each_gets_its_own_verdict(redis_ready, tmp_path):
+@pytest.mark.parametrize("unit", ["request", "credential"])
+async def test_concurrent_credentials_share_jobs_and_each_gets_its_own_verdict(redis_ready, tmp_path, unit):
     """Twelve credentials asked at once while no worker runs: the first goes alone (one job may be out),
     the eleven others wait for it and then share one job. Each still gets its own verdict."""
     key = new_key()
@@ -79,7 +81,7 @@ async def test_concurrent_credentials_share_jobs_and_each_gets_its_own_verdict(r
     worker = WorkerProcess(queue, tmp_path)
     try:
         async with arq_client(tmp_path, queue, dispatch_jobs_in_flight=1, dispatch_batch_wait_s=5.0,
-                              verify_deadline_s=60.0) as client:
+                              verify_deadline_s=60.0, dispatch_unit=unit) as client:
             with Monitor(queue) as seen:
                 asked = asyncio.gather(*(_verify(client, doc) for doc in good + tampered))
                 await asyncio.sleep(0.3)  # every request is waiting on the queue (the others for at most 5 s)
@@ -105,17 +107,31 @@ async def test_a_new_jobs_result_arrives_with_its_message_and_is_not_read_back(w
     assert body["verified"] is True
     assert seen.count(f"PUBLISH {queue}:done ") == 1
     published = next(c for c in seen.commands if c.startswith(f"PUBLISH {queue}:done "))
-    assert '"outcome": "passed"' in published, "the done message carries the results"
+    assert '"outcome":"passed"' in published, "the done message carries the results"
     # the stored result is read only when the message is missed, after ResultWaiter.fallback_poll_s (a
     # loaded machine may take that long to verify; each such wait allows one read)
     allowed = int(elapsed / ResultWaiter(None, "").fallback_poll_s)
     assert seen.count(f"GET arq:result:{queue}") <= allowed, seen.commands
 
 
-async def test_the_same_credential_asked_at_once_is_one_unit_of_work(worker, queue, module_dir):
+async def test_the_same_request_asked_at_once_is_one_unit_of_work(worker, queue, module_dir):
+    key = new_key()
+    doc = sign_ldp(ob3_credential(key.did, id="urn:uuid:99999999-0000-4000-8000-000000000000"), key)
+    async with arq_client(module_dir, queue) as client:
+        await _verify(client, sign_ldp(ob3_credential(key.did), key))
+        with Monitor(queue) as seen:
+            bodies = await asyncio.gather(*(_verify(client, doc) for _ in range(5)))
+    assert [b["verified"] for b in bodies] == [True] * 5
+    assert seen.count(f"ZADD {queue} ") == 1, seen.commands
+    assert seen.count(f"PUBLISH {queue}:done ") == 1
+
+
+async def test_per_credential_units_share_the_same_credentials_work(worker, queue, module_dir):
+    """``LER_DISPATCH_UNIT=credential``: the front end runs the pipeline and sends each credential's checks;
+    the same credential asked different questions at once is one unit."""
     key = new_key()
     doc = sign_ldp(ob3_credential(key.did, id="urn:uuid:88888888-0000-4000-8000-000000000000"), key)
-    async with arq_client(module_dir, queue) as client:
+    async with arq_client(module_dir, queue, dispatch_unit="credential") as client:
         await _verify(client, sign_ldp(ob3_credential(key.did), key))
         with Monitor(queue) as seen:
             # different options (the report differs), the same proof and status work

@@ -10,6 +10,7 @@ without editing them.
 from __future__ import annotations
 
 import dataclasses
+import json
 import enum
 import types
 import typing
@@ -88,3 +89,40 @@ def test_the_instant_is_not_part_of_the_key_but_the_canonicalization_budget_is()
     assert options_part(base.replace(now=base.now + timedelta(seconds=30))) == options_part(base)
     tighter = dataclasses.replace(base.limits, canonicalization_max_work=10)
     assert options_part(base.replace(limits=tighter)) != options_part(base)
+
+
+def test_a_request_crosses_to_a_worker_whole():
+    from workers.payload import request_from_json, request_to_json
+    from workers.verification import VerifyRequest
+
+    options = _non_default_options()
+    request = VerifyRequest(document={"id": "urn:x"}, expect="presentation", options=options, unsigned=True, lang="es")
+    assert request_from_json(json.loads(json.dumps(request_to_json(request)))) == request
+    for broken in ({}, {"expect": "credential"}, {"expect": "anything", "document": {}},
+                   {"expect": "credential", "document": 7}):
+        with pytest.raises((KeyError, TypeError, ValueError)):
+            request_from_json(broken)
+
+
+def test_an_input_error_crosses_back_with_its_pointer():
+    from verifier.errors import InputError
+    from workers.payload import input_error_from_json, input_error_to_json
+
+    error = input_error_from_json(input_error_to_json(InputError("no type", pointer="/type")))
+    assert (error.detail, error.pointer, error.problem_code) == ("no type", "/type", "PARSING_ERROR")
+    for broken in (None, {"code": "PARSING_ERROR"}, {"detail": 5, "code": "X"}, ["no"]):
+        with pytest.raises(ValueError):
+            input_error_from_json(broken)
+
+
+def test_an_answer_verifies_only_when_it_and_its_body_say_so():
+    from workers.verification import Answer
+
+    answer = Answer({"verified": True, "results": []}, True, False, [("proof", "passed")])
+    assert Answer.from_json(json.loads(json.dumps(answer.to_json()))) == answer
+    assert Answer.from_json({**answer.to_json(), "body": {"verified": False}}).verified is False
+    assert Answer.from_json({**answer.to_json(), "verified": False}).verified is False
+    for broken in (None, [], {"body": {"verified": True}}, {**answer.to_json(), "verified": 1},
+                   {**answer.to_json(), "outcomes": [["proof"]]}, {**answer.to_json(), "body": "verified"}):
+        with pytest.raises(ValueError):
+            Answer.from_json(broken)

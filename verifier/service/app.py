@@ -2,7 +2,8 @@
 
 One cleanup context per resource, opened in order and closed in reverse:
 
-1. the process pool for CPU-bound checks (``LER_CPU_WORKERS``; none when 0);
+1. the process pool for CPU-bound checks (``LER_CPU_WORKERS``; none when 0, nor when whole requests go
+   to the workers);
 2. the trust registry (SQLite file in the data directory, or ``LER_DATABASE_URL``), its version
    tracker for cache keys, and the API-key authenticator;
 3. Redis (only with ``REDIS_URL``): the arq pool and the result waiter;
@@ -29,7 +30,7 @@ from trust_registry import TrustRegistry
 from trust_registry.admin import create_admin_app
 from trust_registry.errors import RegistryUnavailable
 
-from verifier.dispatch import DeadlineDispatcher, Dispatcher, InlineDispatcher
+from verifier.dispatch import DeadlineDispatcher, Dispatcher, InlineDispatcher, deadline_passed
 from verifier.environment import StatusSource
 from verifier.runtime import open_environment
 from verifier.service import appkeys as K
@@ -43,7 +44,9 @@ from workers.verification import Verifications, VersionTracker
 from verifier.settings import Settings
 from verifier.trust import RegistryTrustSource
 from workers.cache import MemoryCache, RedisCache
+from workers.batching import JobBatcher
 from workers.dispatcher import ArqDispatcher, ResultWaiter, done_channel, open_pool
+from workers.remote_verifications import REQUEST_TASK, TRANSIT_S, RemoteVerifications
 from workers.settings import registry_url
 
 log = logging.getLogger("verifier.service")
@@ -81,6 +84,8 @@ async def _executor(app: web.Application):
     """Cleanup context: the process pool for CPU-bound checks (pyld is not thread-safe: processes)."""
     settings = app[K.SETTINGS]
     size = (os.cpu_count() or 1) if settings.cpu_workers is None else settings.cpu_workers
+    if settings.redis_url and settings.dispatch_unit == "request":
+        size = 0  # every verification runs on a worker: this process runs no check
     executor = None
     if size > 0:
         executor = ProcessPoolExecutor(max_workers=size, mp_context=multiprocessing.get_context("forkserver"))
@@ -150,20 +155,30 @@ def _verifications(status: StatusSource | None):
                                     status=status) as env:
             app[K.ENVIRONMENT] = env
             pool = app[K.REDIS]
+            metrics = app[K.METRICS]
+            on_latency = lambda check, s: metrics.job_latency.labels(check).observe(s)  # noqa: E731
             if pool is None:
                 dispatcher: Dispatcher = DeadlineDispatcher(InlineDispatcher(), settings.verify_deadline_s)
                 cache = MemoryCache(settings.cache_max_entries)
-            else:
-                metrics = app[K.METRICS]
+            elif settings.dispatch_unit == "credential":
                 dispatcher = ArqDispatcher(pool, app[_WAITER], queue_name=settings.queue_name,
                                            deadline_s=settings.verify_deadline_s, registry_version=versions.current,
-                                           on_latency=lambda check, s: metrics.job_latency.labels(check).observe(s),
-                                           batch_max=settings.dispatch_batch_max,
+                                           on_latency=on_latency, batch_max=settings.dispatch_batch_max,
                                            jobs_in_flight=settings.dispatch_jobs_in_flight,
                                            batch_wait_s=settings.dispatch_batch_wait_s)
                 cache = RedisCache(pool, f"{settings.queue_name}:cache:")
+            else:  # a unit per request: this process runs no check (a missed deadline leaves them undecided)
+                dispatcher = deadline_passed(settings.verify_deadline_s)
+                cache = RedisCache(pool, f"{settings.queue_name}:cache:")
             verifications = Verifications(env=env, dispatcher=dispatcher, cache=cache, versions=versions,
                                           max_ttl_s=settings.cache_max_ttl_s, status_ttl_s=settings.cache_status_ttl_s)
+            if pool is not None and settings.dispatch_unit == "request":
+                batcher = JobBatcher(pool, app[_WAITER], task=REQUEST_TASK, tag="r", queue_name=settings.queue_name,
+                                     deadline_s=settings.verify_deadline_s + TRANSIT_S,
+                                     batch_max=settings.dispatch_batch_max,
+                                     jobs_in_flight=settings.dispatch_jobs_in_flight,
+                                     batch_wait_s=settings.dispatch_batch_wait_s)
+                verifications = RemoteVerifications(verifications, batcher, on_latency=on_latency)
             app[K.VERIFICATIONS] = verifications
             if pool is None:  # embedded: a job lives in this process (see workers.jobs)
                 jobs = JobRunner(verifications, MemoryJobStore(settings.job_result_ttl_s), settings, app[K.METRICS])

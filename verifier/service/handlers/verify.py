@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 
 from aiohttp import web
 
 from verifier import constants as C
 from verifier.errors import InputError
 from verifier.i18n import from_accept_language
+from verifier.jsontext import dumps_bytes
 from verifier.service import appkeys as K
 from verifier.service.problems import FieldProblem, ProblemError
 from verifier.service.requests import read_json, verify_request
@@ -55,9 +55,8 @@ async def _verify(request: web.Request, kind: str) -> web.Response:
     request[K.VERIFIED] = answer.verified
     request[K.CACHED] = answer.cached
     status = 422 if not answer.verified and wants_status_codes(request) else 200
-    return web.Response(status=status, text=json.dumps(answer.body, ensure_ascii=False),
-                        content_type="application/json",
-                        headers={"Content-Language": lang, "Vary": "Accept-Language"})
+    return web.Response(status=status, body=dumps_bytes(answer.body), content_type="application/json",
+                        charset="utf-8", headers={"Content-Language": lang, "Vary": "Accept-Language"})
 
 
 async def verify_credential(request: web.Request) -> web.Response:
