@@ -45,7 +45,7 @@ end
 function response(status, headers, body)
   if status ~= 200 then
     other = other + 1
-  elseif string.find(body, '"verified": true', 1, true) then
+  elseif string.find(body, '"verified":%s*true') then
     verified = verified + 1
   else
     not_verified = not_verified + 1

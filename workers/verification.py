@@ -6,9 +6,7 @@ and render its answer; nothing here knows about HTTP.
 
 from __future__ import annotations
 
-import asyncio
 
-import copy
 import functools
 import logging
 import time
@@ -27,6 +25,7 @@ from verifier.i18n.localize import localize_report
 from verifier.messages import problem_details
 from verifier.options import VerifyOptions
 from verifier.parse import CredentialItem, parse_presented
+from verifier.refreshed import Refreshed
 from verifier.pipeline import verify_presented
 from verifier.report import CheckResult, Outcome, Report
 from workers.cache import (CachingDispatcher, ResultStore, canonical_bytes, report_key, transient, utc_now_text,
@@ -36,7 +35,9 @@ log = logging.getLogger("verifier.service")
 
 
 class VersionTracker:
-    """The trust-registry version for cache keys, read at most every ``poll_s`` seconds.
+    """The trust-registry version for cache keys, read at most every ``poll_s`` seconds, and refreshed in
+    the background before it expires (:class:`verifier.refreshed.Refreshed`): requests on a busy service
+    never wait for the read, and no version older than ``poll_s`` is used.
 
     :param registry: a ``trust_registry.TrustRegistry`` (or anything with ``async version() -> int``).
     :param poll_s: how long a read version is trusted, seconds (0: read every time).
@@ -45,32 +46,22 @@ class VersionTracker:
     def __init__(self, registry, poll_s: float):
         self.registry = registry
         self.poll_s = poll_s
-        self._value: int | None = None
-        self._read_at = float("-inf")
-        self._lock = asyncio.Lock()
+        self._version = Refreshed(registry.version, poll_s)
 
     async def current(self) -> int | None:
-        """The registry version, or None when the registry cannot be read (then nothing is cached).
-
-        Requests that find the version stale while another reads it wait for that read (one at a time,
-        in the asking request's own task: nothing outlives the request).
-        """
-        if self._value is not None and time.monotonic() - self._read_at < self.poll_s:
-            return self._value
-        async with self._lock:
-            if self._value is not None and time.monotonic() - self._read_at < self.poll_s:
-                return self._value
-            try:
-                self._value = await self.registry.version()
-            except RegistryUnavailable:
-                self._value = None
-                return None
-            self._read_at = time.monotonic()
-            return self._value
+        """The registry version, or None when the registry cannot be read (then nothing is cached)."""
+        try:
+            return await self._version.get()
+        except RegistryUnavailable:
+            return None
 
     def invalidate(self) -> None:
         """Forget the version read (after a registry write through this process)."""
-        self._read_at = float("-inf")
+        self._version.forget()
+
+    async def close(self) -> None:
+        """Cancel a read under way."""
+        await self._version.close()
 
 
 @dataclass(frozen=True)
@@ -197,10 +188,9 @@ class Verifications:
         hit = await self.cache.get(key)
         if hit is None or hit["expires"] <= time.time():
             return None
-        if hit["body"].get("lang") == request.lang:  # stored in this language: as before, no copy
-            body = dict(hit["body"], cached=True)
-        else:  # another language: localise a copy (the stored body is never changed)
-            body = localize_report(dict(copy.deepcopy(hit["body"]), cached=True), request.lang)
+        body = dict(hit["body"], cached=True)  # a store answers a fresh copy (JSON read back): no one shares it
+        if body.get("lang") != request.lang:  # stored in another language
+            body = localize_report(body, request.lang)
         return Answer(body, body["verified"], True, [tuple(o) for o in hit["outcomes"]])
 
     async def run(self, request: VerifyRequest, key: str, version: int | None, *,

@@ -2,9 +2,10 @@
 
 Our path is safe-mode expansion (the table-driven expander of :mod:`verifier.jsonld.expander` where it
 handles the document, else pyld with memos) -> our node map to quads (:mod:`verifier.jsonld.to_rdf`)
--> our RDFC-1.0 (:mod:`verifier.jsonld.rdfc`). Stock pyld is ``jsonld.normalize`` (URDNA2015, which
-coincides with RDFC-1.0 for SHA-256 when no literal needs the extra canonical escapes, so generated
-text avoids control characters other than tab, newline and carriage return). For every generated
+-> our RDFC-1.0 (:mod:`verifier.jsonld.rdfc`). Stock pyld is its ``to_rdf`` and URDNA2015 on the dataset
+(duplicate quads once: :func:`stock`; URDNA2015 coincides with RDFC-1.0 for SHA-256 when no literal
+needs the extra canonical escapes, so generated text avoids control characters other than tab, newline
+and carriage return). For every generated
 document and context that safe mode accepts, the canonical N-Quads must be byte-identical; and on
 generated blank-node graphs (which reach Hash N-Degree Quads) our RDFC-1.0 must agree with pyld's.
 Documents are generated over inline contexts and over the bundled VCDM and Open Badges contexts (with
@@ -87,9 +88,37 @@ def documents(draw):
 
 
 def stock(doc: dict) -> str:
+    """Stock pyld's canonical N-Quads of ``doc``: its ``to_rdf``, then its URDNA2015, on the *dataset*.
+
+    pyld's ``to_rdf`` can emit one quad twice (a node given twice, each time with an empty ``@list``),
+    and its ``normalize`` then hashes and prints both. RDFC-1.0 canonicalizes a dataset, a set, where a
+    quad is once (W3C rdf-canon issue 191 and its duplicate-quad tests; rdf-canonize and jsonld.js drop
+    duplicates), so the reference drops them before canonicalizing, as we do.
+    """
     loader = jsonld.document_loader(RESOURCES)
-    return pyld_jsonld.normalize(copy.deepcopy(doc), {"algorithm": "URDNA2015", "format": "application/n-quads",
-                                                      "documentLoader": loader, "processingMode": "json-ld-1.1"})
+    dataset = pyld_jsonld.to_rdf(copy.deepcopy(doc), {"documentLoader": loader, "processingMode": "json-ld-1.1"})
+    as_set = {}
+    for graph, quads in dataset.items():
+        seen, kept = set(), []
+        for quad in quads:
+            identity = json.dumps(quad, sort_keys=True)
+            if identity not in seen:
+                seen.add(identity)
+                kept.append(quad)
+        as_set[graph] = kept
+    return URDNA2015().main(as_set, {"format": "application/n-quads"})
+
+
+def test_a_quad_given_twice_is_canonicalized_once():
+    """The example hypothesis found: ``n0`` given twice, each time with an empty list for ``e``; stock
+    pyld prints ``<n0> <e> rdf:nil`` twice, RDFC-1.0 (and the signers' libraries) once."""
+    ctx = {"id": "@id", "a": "https://ex.example/a", "e": {"@id": "https://ex.example/e", "@container": "@list"}}
+    doc = {"@context": ctx, "id": "https://ex.example/n0", "e": [], "a": [{"id": "https://ex.example/n0", "e": []}]}
+    nil = "<https://ex.example/n0> <https://ex.example/e> <http://www.w3.org/1999/02/22-rdf-syntax-ns#nil> .\n"
+    assert jsonld.canonicalize(doc, resources=RESOURCES).count(nil) == 1
+    assert stock(doc).count(nil) == 1
+    assert pyld_jsonld.normalize(copy.deepcopy(doc), {"algorithm": "URDNA2015", "format": "application/n-quads",
+                                                      "processingMode": "json-ld-1.1"}).count(nil) == 2
 
 
 VC1_URL, VC2_URL = "https://www.w3.org/2018/credentials/v1", "https://www.w3.org/ns/credentials/v2"

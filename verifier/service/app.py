@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import gc
 import logging
 import multiprocessing
 import os
@@ -75,9 +76,18 @@ def create_app(settings: Settings, *, status: StatusSource | None = None,
     app[_LIMITER] = rate_limiter or RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)
     app.cleanup_ctx.extend([_executor, _registry, _redis, _verifications(status)])
     app.add_routes(ROUTES)
+    app.on_startup.append(_freeze_start_up_objects)
     app.add_subapp("/admin", create_admin_app(registry_url=registry_url(settings),
                                               max_body_bytes=settings.max_body_bytes, migrate_schema=False))
     return app
+
+
+async def _freeze_start_up_objects(app: web.Application) -> None:
+    """Move everything start-up made (settings, registry, bundled contexts, compiled schemas) out of the
+    garbage collector's sight (``gc.freeze``): a full collection then walks only what requests made,
+    not the whole heap (tens of milliseconds, measured as the cache-hit tail at 64 connections)."""
+    gc.collect()
+    gc.freeze()
 
 
 async def _executor(app: web.Application):
@@ -122,6 +132,8 @@ async def _registry(app: web.Application):
     try:
         yield
     finally:
+        await auth.close()
+        await app[K.VERSIONS].close()
         await registry.close()
 
 

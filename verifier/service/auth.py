@@ -22,6 +22,7 @@ from trust_registry import ApiKey, TrustRegistry, list_keys
 from trust_registry.errors import RegistryUnavailable
 from sqlalchemy.exc import SQLAlchemyError
 
+from verifier.refreshed import Refreshed
 from verifier.service.problems import FieldProblem, ProblemError
 
 _REALM = 'Bearer realm="ler-verifier"'
@@ -75,30 +76,35 @@ class Authenticator:
         self.registry = registry
         self.limiter = limiter
         self.keys_check_s = keys_check_s
-        self._configured: bool | None = None
-        self._checked_at = float("-inf")
+        self._configured = Refreshed(self._read_configured, keys_check_s)
 
     async def keys_configured(self) -> bool:
-        """True when at least one live API key exists (remembered ``keys_check_s``; while the database
-        cannot be read, the last answer stands).
+        """True when at least one live API key exists (remembered ``keys_check_s``, refreshed in the
+        background before then; while the database cannot be read, the last answer stands).
 
         :raises RegistryUnavailable: the key table cannot be read and was never read.
         """
-        if self._configured is not None and time.monotonic() - self._checked_at < self.keys_check_s:
-            return self._configured
+        try:
+            return await self._configured.get()
+        except RegistryUnavailable:
+            if self._configured.last is not None:  # the database is down: what it said last stands
+                return self._configured.last
+            raise
+
+    async def _read_configured(self) -> bool:
         try:
             async with self.registry.engine.connect() as conn:
-                self._configured = bool(await list_keys(conn))
+                return bool(await list_keys(conn))
         except (SQLAlchemyError, OSError) as exc:
-            if self._configured is not None:  # the database is down: what it said last stands
-                return self._configured
             raise RegistryUnavailable(f"cannot read API keys: {type(exc).__name__}") from exc
-        self._checked_at = time.monotonic()
-        return self._configured
 
     def forget(self) -> None:
         """Re-read whether keys exist on the next request."""
-        self._checked_at = float("-inf")
+        self._configured.forget()
+
+    async def close(self) -> None:
+        """Cancel a read under way."""
+        await self._configured.close()
 
     async def require(self, request: web.Request, role: str, *, open_without_keys: bool | None = None) -> ApiKey | None:
         """Authenticate ``request`` for ``role``.
