@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import pytest
 from aiohttp import web
 
 from tests.fetch.local_server import LocalServer
-from tests.ob2.issuer import Ob2Issuer, ob2_env, rsa_key
-from verifier import VerifyOptions, verify
+from tests.ob2.issuer import Ob2Issuer, outcome, rsa_key, verify_at
 
-AT = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture
@@ -19,13 +15,8 @@ async def issuer(server):
     return Ob2Issuer(server)
 
 
-def outcome(report, check):
-    return next(r for r in report.results if r.check == check and not r.target)
 
 
-async def _verify(doc):
-    async with ob2_env() as env:
-        return await verify(doc, env=env, options=VerifyOptions(now=AT))
 
 
 async def test_assertion_hosted_on_a_foreign_origin_naming_a_real_badge(issuer):
@@ -34,7 +25,7 @@ async def test_assertion_hosted_on_a_foreign_origin_naming_a_real_badge(issuer):
     try:
         doc = issuer.assertion(f"{mallory.base}/badge.json")
         mallory.json("/badge.json", doc)
-        report = await _verify(doc)
+        report = await verify_at(doc)
         assert outcome(report, "proof").problem_code == "OUT_OF_VERIFICATION_SCOPE"
         assert not report.verified
     finally:
@@ -47,7 +38,7 @@ async def test_redirect_to_a_private_address_is_refused(issuer):
 
     doc = issuer.assertion(f"{issuer.server.base}/college/a/redirect.json")
     issuer.server.route("/college/a/redirect.json", to_private)
-    report = await _verify(doc)
+    report = await verify_at(doc)
     proof = outcome(report, "proof")
     assert proof.outcome.value == "indeterminate" and "non-public address" in proof.detail
     assert not report.verified
@@ -62,7 +53,7 @@ async def test_redirect_to_a_private_address_is_refused(issuer):
 ])
 async def test_presented_copy_differs_from_the_hosted_one(issuer, member, value):
     hosted = issuer.host(f"/college/a/{member}.json", expires="2026-01-01T00:00:00Z")
-    report = await _verify({**hosted, member: value})
+    report = await verify_at({**hosted, member: value})
     proof = outcome(report, "proof")
     assert proof.outcome.value == "failed" and proof.problem_code == "HOSTED_ASSERTION_MISMATCH"
     assert member in proof.detail
@@ -71,7 +62,7 @@ async def test_presented_copy_differs_from_the_hosted_one(issuer, member, value)
 
 async def test_presented_copy_dropping_expires(issuer):
     hosted = issuer.host("/college/a/drop.json", expires="2026-01-01T00:00:00Z")
-    report = await _verify({k: v for k, v in hosted.items() if k != "expires"})
+    report = await verify_at({k: v for k, v in hosted.items() if k != "expires"})
     assert outcome(report, "proof").problem_code == "HOSTED_ASSERTION_MISMATCH" and not report.verified
 
 
@@ -80,7 +71,7 @@ async def test_url_answering_another_assertion(issuer):
     real = issuer.host("/college/a/real.json")
     doc = issuer.assertion(f"{issuer.server.base}/college/a/fake.json")
     issuer.server.json("/college/a/fake.json", real)
-    report = await _verify(doc)
+    report = await verify_at(doc)
     assert outcome(report, "proof").problem_code == "HOSTED_ASSERTION_MISMATCH" and not report.verified
 
 
@@ -88,7 +79,7 @@ async def test_key_listed_by_the_profile_but_owned_by_another(issuer, server):
     """The college lists the key, but the key document names another owner: not linked both ways."""
     issuer.key_doc["owner"] = f"{server.base}/mallory/issuer.json"
     issuer.publish()
-    report = await _verify(issuer.sign())
+    report = await verify_at(issuer.sign())
     proof = outcome(report, "proof")
     assert proof.outcome.value == "failed" and "not the issuer" in proof.detail
     assert not report.verified
@@ -99,7 +90,7 @@ async def test_key_owned_by_the_profile_but_not_listed(issuer, server):
     mallory_key = f"{server.base}/mallory/key.json"
     server.json("/mallory/key.json", {**issuer.key_doc, "id": mallory_key})
     token = issuer.sign(key=rsa_key(1), verification={"type": "signed", "creator": mallory_key})
-    report = await _verify(token)
+    report = await verify_at(token)
     assert outcome(report, "proof").outcome.value == "failed" and not report.verified
 
 
@@ -108,7 +99,7 @@ async def test_respelled_recipient_is_refused(issuer):
     hosted = issuer.host("/college/a/respelled.json")
     hosted["obi:recipient"] = {"type": "email", "hashed": False, "identity": "mallory@example.org"}
     issuer.server.json("/college/a/respelled.json", hosted)
-    report = await _verify(hosted)
+    report = await verify_at(hosted)
     parse = outcome(report, "parse")
     assert parse.outcome.value == "failed" and "obi:recipient" in parse.detail
     assert not report.verified
@@ -117,9 +108,9 @@ async def test_respelled_recipient_is_refused(issuer):
 async def test_full_iri_key_and_extra_context_are_refused(issuer):
     hosted = issuer.host("/college/a/iri.json")
     doc = {**hosted, "https://w3id.org/openbadges#recipient": {"identity": "x"}}
-    assert "recipient" in outcome(await _verify(doc), "parse").detail
+    assert "recipient" in outcome(await verify_at(doc), "parse").detail
     doc = {**hosted, "@context": ["https://w3id.org/openbadges/v2", {"recipient": "https://example.org/ignored"}]}
-    report = await _verify(doc)
+    report = await verify_at(doc)
     assert outcome(report, "parse").outcome.value == "failed" and not report.verified
 
 
@@ -129,5 +120,5 @@ async def test_signed_assertion_claiming_to_be_revoked_list_forged(issuer, serve
     issuer.publish()
     server.json("/college/forged-list.json", {"@context": "https://w3id.org/openbadges/v2", "type": "RevocationList",
                                               "id": "https://elsewhere.example/list.json", "revokedAssertions": []})
-    report = await _verify(issuer.sign())
+    report = await verify_at(issuer.sign())
     assert outcome(report, "status").outcome.value == "failed" and not report.verified

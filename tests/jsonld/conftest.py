@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -45,3 +46,14 @@ def vc1(**fields) -> dict:
     return {"@context": [VC_V1], "id": "urn:uuid:0b5c2c7e-0000-4000-8000-000000000001",
             "type": ["VerifiableCredential"], "issuer": "did:example:issuer",
             "issuanceDate": "2024-01-01T00:00:00Z", "credentialSubject": {"id": "did:example:subject"}, **fields}
+
+
+def json_ld_documents(folder: Path) -> Iterator[tuple[Path, dict]]:
+    """Every JSON-LD document below ``folder`` (a JSON object with an ``@context``), in path order."""
+    for path in sorted(folder.rglob("*.json")):
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            continue
+        if isinstance(doc, dict) and "@context" in doc:
+            yield path, doc

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.jsonld.conftest import json_ld_documents
 from tests.jsonld.test_differential import stock
 from verifier import jsonld
 from verifier.errors import InvalidJsonLd, UnknownContext, VerifierError
@@ -148,13 +149,7 @@ def test_corpus_documents_expand_as_the_reference(corpus, with_corpus_contexts):
     """Every JSON-LD document of the corpus: the same expansion or the same error; most through the expander,
     and those with pyld's canonical N-Quads."""
     handled = total = 0
-    for path in sorted(Path(corpus).rglob("*.json")):
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            continue
-        if not isinstance(doc, dict) or "@context" not in doc:
-            continue
+    for path, doc in json_ld_documents(Path(corpus)):
         total += 1
         outcome = assert_as_reference(doc, with_corpus_contexts)
         try:

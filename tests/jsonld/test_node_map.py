@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from pyld.identifier_issuer import IdentifierIssuer
 
+from tests.jsonld.conftest import json_ld_documents
 from tests.jsonld.test_differential import RESOURCES, SETTINGS, documents
 from verifier import jsonld
 from verifier.errors import InvalidJsonLd, UnknownContext
@@ -52,13 +53,7 @@ def test_generated_documents_map_as_pyld(doc):
 
 def test_corpus_documents_map_as_pyld(corpus, with_corpus_contexts):
     compared = 0
-    for path in sorted((corpus / "credentials").rglob("*.json")):
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            continue
-        if not isinstance(doc, dict) or "@context" not in doc:
-            continue
+    for _, doc in json_ld_documents(corpus / "credentials"):
         try:
             expanded = jsonld.expand(doc, resources=with_corpus_contexts)
         except (InvalidJsonLd, UnknownContext):

@@ -11,12 +11,14 @@ import contextlib
 import copy
 import functools
 import hashlib
+from datetime import datetime, timezone
 from typing import Any, AsyncIterator
 
 from cryptography.hazmat.primitives import serialization
 
 from tests.fetch.local_server import LocalServer
 from tests.signing import TestKey, new_key, sign_jwt
+from verifier import VerifyOptions, verify
 from verifier.environment import Environment
 from verifier.runtime import open_environment
 from verifier.settings import load_settings
@@ -106,3 +108,18 @@ async def ob2_env(**overrides: Any) -> AsyncIterator[Environment]:
     """An environment that may fetch from ``http://127.0.0.1`` (test-only loopback setting)."""
     async with open_environment(load_settings(allow_insecure_loopback=True, **overrides)) as env:
         yield env
+
+
+#: the instant the OB 2.0 tests verify at.
+AT = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
+
+
+def outcome(report, check: str):
+    """The top-level credential's result of ``check`` in ``report``."""
+    return next(r for r in report.results if r.check == check and not r.target)
+
+
+async def verify_at(doc, **options: Any):
+    """Verify ``doc`` at :data:`AT` in an :func:`ob2_env` (``options``: more :class:`VerifyOptions`)."""
+    async with ob2_env() as env:
+        return await verify(doc, env=env, options=VerifyOptions(now=AT, **options))

@@ -7,7 +7,6 @@ import asyncio
 import json
 import os
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -15,13 +14,12 @@ from aiohttp import web
 
 from tests.core.credentials import ob3_credential
 from tests.ob2.baking import bake_png, bake_svg
-from tests.ob2.issuer import ob2_env
+from tests.ob2.issuer import AT, ob2_env
 from tests.signing import new_key, sign_jwt, sign_ldp
 from verifier import VerifyOptions, verify
 from verifier.errors import InputError
 from verifier.links import from_image, from_url
 
-AT = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
 ROOT = Path(__file__).resolve().parents[2]
 
 

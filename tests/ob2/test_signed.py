@@ -3,26 +3,17 @@ Profile and owned by it, the Profile's revocationList."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
-from tests.ob2.issuer import ob2_env, rsa_key
+from tests.ob2.issuer import outcome, rsa_key, verify_at
 from tests.signing import new_key
-from verifier import VerifyOptions, verify
-
-AT = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
 
 
-def outcome(report, check):
-    return next(r for r in report.results if r.check == check and not r.target)
 
 
-async def _verify(doc):
-    async with ob2_env() as env:
-        return await verify(doc, env=env, options=VerifyOptions(now=AT))
+
 
 
 async def test_good_signed_assertion_verifies(issuer):
-    report = await _verify(issuer.sign())
+    report = await verify_at(issuer.sign())
     assert report.verified, report.to_json()
     proof = outcome(report, "proof")
     assert proof.evidence["proofs"][0]["verificationMethod"] == issuer.key_id
@@ -36,14 +27,14 @@ async def test_signed_with_an_ec_key_and_no_creator(server):
 
     issuer = Ob2Issuer(server, key=new_key("P-256"), name="ec")
     token = issuer.sign(alg="ES256", verification={"type": "SignedBadge"})
-    assert (await _verify(token)).verified
+    assert (await verify_at(token)).verified
 
 
 async def test_listed_in_the_revocation_list_is_revoked(issuer):
     aid = "urn:uuid:0b9c8a5e-2f55-4c1e-8d11-7a0b3c2d1e0f"
     issuer.revoked = ["urn:uuid:someone-else", {"id": aid, "revocationReason": "misconduct"}]
     issuer.publish()
-    report = await _verify(issuer.sign(aid))
+    report = await verify_at(issuer.sign(aid))
     status = outcome(report, "status")
     assert status.outcome.value == "failed" and status.problem_code == "REVOKED" and "misconduct" in status.detail
     assert outcome(report, "proof").outcome.value == "passed"
@@ -53,14 +44,14 @@ async def test_listed_in_the_revocation_list_is_revoked(issuer):
 async def test_no_revocation_list_is_not_applicable(issuer):
     del issuer.profile["revocationList"]
     issuer.publish()
-    report = await _verify(issuer.sign())
+    report = await verify_at(issuer.sign())
     assert outcome(report, "status").outcome.value == "not_applicable" and report.verified
 
 
 async def test_unreadable_revocation_list_is_indeterminate(issuer):
     issuer.profile["revocationList"] = f"{issuer.server.base}/college/nowhere.json"
     issuer.publish()
-    report = await _verify(issuer.sign())
+    report = await verify_at(issuer.sign())
     assert outcome(report, "status").outcome.value == "indeterminate" and not report.verified
 
 
@@ -68,20 +59,20 @@ async def test_tampered_payload_fails(issuer):
     token = issuer.sign()
     head, _, sig = token.split(".")
     other = issuer.sign(recipient={"type": "email", "hashed": False, "identity": "mallory@example.org"}).split(".")[1]
-    report = await _verify(f"{head}.{other}.{sig}")
+    report = await verify_at(f"{head}.{other}.{sig}")
     assert outcome(report, "proof").outcome.value == "failed" and not report.verified
 
 
 async def test_key_of_another_issuer_fails(issuer):
     token = issuer.sign(key=rsa_key(1))
-    report = await _verify(token)
+    report = await verify_at(token)
     assert outcome(report, "proof").outcome.value == "failed" and not report.verified
 
 
 async def test_creator_not_listed_by_the_profile_fails(issuer):
     stray = f"{issuer.server.base}/college/stray-key.json"
     issuer.server.json("/college/stray-key.json", {**issuer.key_doc, "id": stray})
-    report = await _verify(issuer.sign(verification={"type": "signed", "creator": stray}))
+    report = await verify_at(issuer.sign(verification={"type": "signed", "creator": stray}))
     proof = outcome(report, "proof")
     assert proof.outcome.value == "failed" and "not among the publicKey" in proof.detail
 
@@ -90,7 +81,7 @@ async def test_refused_algorithms(issuer):
     for alg in ("HS256", "none"):
         head = {"HS256": "eyJhbGciOiJIUzI1NiJ9", "none": "eyJhbGciOiJub25lIn0"}[alg]
         payload = issuer.sign().split(".")[1]
-        report = await _verify(f"{head}.{payload}.AAAA")
+        report = await verify_at(f"{head}.{payload}.AAAA")
         proof = outcome(report, "proof")
         assert proof.outcome.value == "failed" and proof.problem_code == "CRYPTOGRAPHIC_SECURITY_ERROR", alg
     # alg is compared case-sensitively: "rs256" is not RS256 and is never verified.
@@ -98,12 +89,12 @@ async def test_refused_algorithms(issuer):
     import json
     head = base64.urlsafe_b64encode(json.dumps({"alg": "rs256"}).encode()).rstrip(b"=").decode()
     _, payload, sig = issuer.sign().split(".")
-    report = await _verify(f"{head}.{payload}.{sig}")
+    report = await verify_at(f"{head}.{payload}.{sig}")
     assert outcome(report, "proof").outcome.value != "passed" and not report.verified
 
 
 async def test_hosted_verification_type_in_a_jws_is_refused(issuer):
     token = issuer.sign(verification={"type": "hosted"})
-    report = await _verify(token)
+    report = await verify_at(token)
     assert outcome(report, "parse").outcome.value == "failed"
     assert outcome(report, "proof").outcome.value == "failed"
