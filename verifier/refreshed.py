@@ -22,12 +22,14 @@ T = TypeVar("T")
 class Refreshed(Generic[T]):
     """A value from ``read``, trusted ``ttl_s`` seconds, refreshed in the background after ``ttl_s / 2``.
 
-    :param read: reads the value (may raise; the error reaches the callers that waited for that read).
+    :param read: reads the value (may raise; the error reaches the callers that waited for that read); None
+        when each caller passes its own to :meth:`get` (e.g. one holding a secret that must not be kept).
     :param ttl_s: how long a read value is used, seconds (0: read on every call, as the caller waits).
     :param clock: monotonic seconds (tests pass their own).
     """
 
-    def __init__(self, read: Callable[[], Awaitable[T]], ttl_s: float, *, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, read: Callable[[], Awaitable[T]] | None, ttl_s: float, *,
+                 clock: Callable[[], float] = time.monotonic):
         self.read = read
         self.ttl_s = ttl_s
         self.clock = clock
@@ -41,18 +43,19 @@ class Refreshed(Generic[T]):
         """The value read last, however old (None: never read)."""
         return self._value
 
-    async def get(self) -> T:
+    async def get(self, read: Callable[[], Awaitable[T]] | None = None) -> T:
         """The value: the remembered one while it is within ``ttl_s``, else one read now.
 
-        :raises Exception: whatever ``read`` raised, when the value had to be read and could not be.
+        :param read: the read to start if one is needed (default: the one given at construction).
+        :raises Exception: whatever the read raised, when the value had to be read and could not be.
         """
         age = self.clock() - self._read_at
         if age < self.ttl_s:
             if age >= self.ttl_s / 2 and self._reading is None:
-                self._start_read()  # ahead of time: this caller does not wait for it
+                self._start_read(read or self.read)  # ahead of time: this caller does not wait for it
             return self._value  # type: ignore[return-value]
         if self._reading is None:
-            self._start_read()
+            self._start_read(read or self.read)
         return await asyncio.shield(self._reading)  # type: ignore[arg-type]
 
     def forget(self) -> None:
@@ -69,9 +72,11 @@ class Refreshed(Generic[T]):
             with contextlib.suppress(BaseException):
                 await self._reading
 
-    def _start_read(self) -> None:
+    def _start_read(self, read: Callable[[], Awaitable[T]] | None) -> None:
+        if read is None:
+            raise TypeError("Refreshed.get needs a read when none was given at construction")
         started, generation = self.clock(), self._generation
-        task = asyncio.ensure_future(self.read())
+        task = asyncio.ensure_future(read())
         self._reading = task
 
         def done(t: asyncio.Future) -> None:

@@ -113,15 +113,15 @@ async def _registry(app: web.Application):
     settings = app[K.SETTINGS]
     url = registry_url(settings)
     try:
-        registry = await TrustRegistry.open(url, migrate_schema=app[_MIGRATE], key_cache_ttl_s=settings.key_cache_s,
+        registry = await TrustRegistry.open(url, migrate_schema=app[_MIGRATE], key_cache_ttl_s=0.0,
                                             refresh_interval_s=settings.registry_poll_s)
     except RegistryUnavailable as exc:
         log.warning("trust registry not reachable at start-up (%s); continuing, /readyz reports it", exc)
-        registry = await TrustRegistry.open(url, migrate_schema=False, key_cache_ttl_s=settings.key_cache_s,
+        registry = await TrustRegistry.open(url, migrate_schema=False, key_cache_ttl_s=0.0,
                                             refresh_interval_s=settings.registry_poll_s)
     app[K.REGISTRY] = registry
     app[K.VERSIONS] = VersionTracker(registry, settings.registry_poll_s)
-    auth = Authenticator(registry, app[_LIMITER])
+    auth = Authenticator(registry, app[_LIMITER], key_cache_s=settings.key_cache_s)  # it remembers keys itself
     app[K.AUTH] = auth
     try:
         if not await auth.keys_configured():

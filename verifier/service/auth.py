@@ -18,7 +18,10 @@ import time
 
 from aiohttp import web
 
+from cachetools import TTLCache
+
 from trust_registry import ApiKey, TrustRegistry, list_keys
+from trust_registry.keys import token_cache_key
 from trust_registry.errors import RegistryUnavailable
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -72,11 +75,16 @@ class Authenticator:
     :param keys_check_s: how long "are any keys configured?" is remembered, seconds.
     """
 
-    def __init__(self, registry: TrustRegistry, limiter: RateLimiter, *, keys_check_s: float = 5.0):
+    def __init__(self, registry: TrustRegistry, limiter: RateLimiter, *, keys_check_s: float = 5.0,
+                 key_cache_s: float = 5.0):
         self.registry = registry
         self.limiter = limiter
         self.keys_check_s = keys_check_s
+        self.key_cache_s = key_cache_s
         self._configured = Refreshed(self._read_configured, keys_check_s)
+        #: token hash -> its remembered key (the token itself is never kept: each read is given the token
+        #: of the request that starts it); a token unused for a while is dropped.
+        self._keys: TTLCache = TTLCache(maxsize=4096, ttl=max(60.0, 10 * key_cache_s))
 
     async def keys_configured(self) -> bool:
         """True when at least one live API key exists (remembered ``keys_check_s``, refreshed in the
@@ -98,9 +106,24 @@ class Authenticator:
         except (SQLAlchemyError, OSError) as exc:
             raise RegistryUnavailable(f"cannot read API keys: {type(exc).__name__}") from exc
 
+    async def _key(self, token: str) -> ApiKey | None:
+        """The key of ``token``, remembered ``key_cache_s`` and refreshed ahead of time, so requests with a
+        key do not all wait for the database when its answer expires (a revoked key still stops working
+        within ``key_cache_s``).
+
+        :raises RegistryUnavailable: the key could not be read (see ``TrustRegistry.authenticate``).
+        """
+        slot = token_cache_key(token)
+        remembered = self._keys.get(slot)
+        if remembered is None:
+            remembered = self._keys[slot] = Refreshed(None, self.key_cache_s)
+        return await remembered.get(lambda: self.registry.authenticate(token))
+
     def forget(self) -> None:
-        """Re-read whether keys exist on the next request."""
+        """Re-read whether keys exist, and every key, on the next request (after a key was changed here)."""
         self._configured.forget()
+        for remembered in list(self._keys.values()):
+            remembered.forget()
 
     async def close(self) -> None:
         """Cancel a read under way."""
@@ -120,7 +143,7 @@ class Authenticator:
                 return None
             raise ProblemError(401, f"send Authorization: Bearer <{role} API key>", headers={"WWW-Authenticate": _REALM},
                                errors=[FieldProblem("Authorization", "missing bearer token")])
-        key = await self.registry.authenticate(token)
+        key = await self._key(token)
         if key is None:
             raise ProblemError(401, "the API key is unknown or revoked",
                                headers={"WWW-Authenticate": _REALM + ', error="invalid_token"'},
