@@ -124,6 +124,7 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
         "ctx": {"settings": settings, "done_channel": done_channel(settings.queue_name),
                 "in_progress_s": settings.worker_job_timeout_s + 1.0},
         "health_check_interval": HEALTH_CHECK_INTERVAL_S,
+        "log_results": False,  # arq would repr every result (whole reports) for its log line: a cost, no use
     }
 
 
