@@ -22,6 +22,8 @@ class Limits:
     :ivar fetch_timeout_s: per-request timeout of outbound fetches, seconds.
     :ivar canonicalization_max_work: RDFC-1.0 work budget (hash operations; RDFC-1.0 §4.4 poison graphs).
     :ivar max_image_bytes: largest baked badge image (PNG or SVG) accepted, bytes (issue 11).
+    :ivar max_proofs: most embedded proofs one document may carry (a proof set or chain, VC Data Integrity
+        §2.1.1-§2.1.2); each costs a canonicalization and a signature check, so more is refused unread.
     """
 
     max_body_bytes: int = 1_000_000
@@ -31,6 +33,7 @@ class Limits:
     fetch_timeout_s: float = 5.0
     canonicalization_max_work: int = 200_000
     max_image_bytes: int = 4_000_000
+    max_proofs: int = 16
 
 
 #: ``holderBinding`` values (issue 11): the ``holder_binding`` check counts towards ``verified``, is

@@ -38,14 +38,18 @@ def parse_timestamp(value: object, field_name: str) -> tuple[datetime, bool]:
         stamp = datetime(year, month, day, hour, minute, 59 if leap else second, micro, tzinfo=timezone.utc)
     except ValueError as exc:
         raise MalformedValue(f"{field_name} is not a real date-time: {value!r}", pointer="/" + field_name) from exc
-    if leap:
-        stamp += timedelta(seconds=1)
     no_offset = not m.group(8) and not m.group(9)
-    if m.group(9):
-        if int(m.group(10)) > 23 or int(m.group(11)) > 59:
-            raise MalformedValue(f"{field_name} has an impossible offset: {value!r}", pointer="/" + field_name)
-        offset = timedelta(hours=int(m.group(10)), minutes=int(m.group(11)))
-        stamp = stamp - offset if m.group(9) == "+" else stamp + offset
+    try:
+        if leap:
+            stamp += timedelta(seconds=1)
+        if m.group(9):
+            if int(m.group(10)) > 23 or int(m.group(11)) > 59:
+                raise MalformedValue(f"{field_name} has an impossible offset: {value!r}", pointer="/" + field_name)
+            offset = timedelta(hours=int(m.group(10)), minutes=int(m.group(11)))
+            stamp = stamp - offset if m.group(9) == "+" else stamp + offset
+    except OverflowError as exc:  # e.g. 9999-12-31T23:59:59-23:59: past the year 9999 in UTC
+        raise MalformedValue(f"{field_name} is outside the years 0001 to 9999 once read as UTC: {value!r}",
+                             pointer="/" + field_name) from exc
     return stamp, no_offset
 
 

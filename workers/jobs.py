@@ -51,6 +51,7 @@ from yarl import URL
 
 from trust_registry import ApiKey
 
+from verifier import constants as C
 from verifier.errors import FetchError, InputError
 from verifier.fetch import _CheckingResolver, _RefusedAddress, check_url  # the project's outbound rules (DESIGN.md "Security")
 from workers.metrics import Metrics
@@ -390,6 +391,13 @@ class JobRunner:
                         item = {"index": index, "status": "error",
                                 "error": input_error_to_json(InputError(exc.detail, problem_code=exc.problem_code,
                                                                 pointer=pointer))}
+                    except (RedisError, OSError, QueueUnavailable):
+                        raise  # the store or queue is down: the job fails (and arq may run it again)
+                    except Exception:  # noqa: BLE001 - one item's bug must not leave the job without a state
+                        log.exception("item %d of job %s raised", index, job_id)
+                        item = {"index": index, "status": "error",
+                                "error": {"code": C.PROBLEM_INTERNAL_ERROR,
+                                          "detail": "this item could not be verified: an unexpected error occurred"}}
                 await self.store.set_item(job_id, index, item)
 
         try:

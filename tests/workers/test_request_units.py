@@ -36,6 +36,11 @@ def _cases(salt: int) -> dict[str, tuple[str, dict[str, Any], dict[str, str]]]:
     unknown_context["@context"] = unknown_context["@context"] + ["https://unbundled.example/context.jsonld"]
     vp = sign_ldp({"@context": [VC2], "type": ["VerifiablePresentation"], "holder": HOLDER.did,
                    "verifiableCredential": [good]}, HOLDER, purpose="authentication", extra={"challenge": "c-1"})
+    past_the_calendar = sign_ldp(ob3_credential(ISSUER.did, id=f"urn:uuid:0e0e0e0e-0004-4000-8000-{salt:012d}",
+                                                validFrom="9999-12-31T23:59:59-23:59"), ISSUER)
+    created_past_it = sign_ldp(ob3_credential(ISSUER.did, id=f"urn:uuid:0e0e0e0e-0005-4000-8000-{salt:012d}"),
+                               ISSUER, created="0001-01-01T00:00:00+14:00")
+    many_proofs = dict(good, proof=[good["proof"]] * 40)
     jwt = sign_jwt({"iss": ISSUER.did, "jti": f"urn:uuid:0e0e0e0e-0003-4000-8000-{salt:012d}",
                     "vc": ob3_credential(ISSUER.did)}, ISSUER)
     cred = "/credentials/verify"
@@ -46,6 +51,9 @@ def _cases(salt: int) -> dict[str, tuple[str, dict[str, Any], dict[str, str]]]:
         "tampered": (cred, {"verifiableCredential": tampered}, {}),
         "expired": (cred, {"verifiableCredential": expired}, {}),
         "unknown context": (cred, {"verifiableCredential": unknown_context}, {}),
+        "validFrom past the calendar": (cred, {"verifiableCredential": past_the_calendar}, {}),
+        "proof created before it": (cred, {"verifiableCredential": created_past_it}, {}),
+        "40 proofs": (cred, {"verifiableCredential": many_proofs}, {}),
         "JWT": (cred, {"verifiableCredential": jwt}, {}),
         "presentation, its challenge": (pres, {"verifiablePresentation": vp, "options": {"challenge": "c-1"}}, {}),
         "presentation, another challenge": (pres, {"verifiablePresentation": vp, "options": {"challenge": "c-2"}}, {}),

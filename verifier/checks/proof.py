@@ -60,6 +60,10 @@ async def run(item: CredentialItem, ctx: CheckContext) -> CheckResult:
         if not proofs or not all(isinstance(p, dict) for p in proofs):
             return CheckResult(ID, Outcome.FAILED, "proof must be an object or a non-empty list of objects",
                                C.PROBLEM_MALFORMED_VALUE_ERROR, target=item.pointer)
+        most = ctx.options.limits.max_proofs
+        if len(proofs) > most:
+            return CheckResult(ID, Outcome.FAILED, f"the document carries {len(proofs)} proofs; at most {most} are "
+                               "verified (none was)", C.PROBLEM_MALFORMED_VALUE_ERROR, target=item.pointer)
         entries = [await _embedded_proof(item, proof, proofs, ctx) for proof in proofs]
     return _aggregate(item, entries)
 
