@@ -75,6 +75,7 @@ FIELD_CASES = [
     ("type", ["OpenBadgeCredential"], "/type"),
     ("@context", {"a": 1}, "/@context"),
     ("@context", ["https://example.org/first"], "/@context/0"),
+    ("@context", "https://www.w3.org/ns/credentials/v2", "/@context"),  # VCDM 2.0 §4.3: an ordered set
     ("id", 12, "/id"),
     ("credentialStatus", "revoked", "/credentialStatus"),
 ]

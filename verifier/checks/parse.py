@@ -46,8 +46,9 @@ def problems_of(item: CredentialItem) -> list[tuple[str, str]]:
     ctx = doc.get("@context")
     if ctx is None:
         out.append(("/@context", "@context is missing"))
-    elif not isinstance(ctx, (list, str)):
-        out.append(("/@context", "@context must be a list of contexts (or a URL string in VCDM 1.1)"))
+    elif not isinstance(ctx, list) and ctx != VC_V1:  # VCDM 2.0 §4.3: an ordered set (a list), first the v2 URL
+        out.append(("/@context", "@context must be a list of contexts, the first "
+                                 f"{VC_V2} (a single URL string is accepted only for VCDM 1.1: {VC_V1})"))
     else:
         first = ctx[0] if isinstance(ctx, list) and ctx else ctx
         if first not in (VC_V1, VC_V2):
