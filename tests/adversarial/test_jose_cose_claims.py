@@ -112,3 +112,23 @@ def _forge(key, alg: str, payload: dict, **header) -> str:
     protected = {"alg": alg, "kid": key.vm if key.kind != "RSA" else _did(key) + "#0", **header}
     signing_input = f"{_b64(json.dumps(protected).encode())}.{_b64(json.dumps(payload).encode())}"
     return f"{signing_input}.{_b64(key.sign(signing_input.encode(), NATIVE[key.kind]))}"
+
+
+@pytest.mark.parametrize("iat,problem", [
+    (2 ** 64, C.PROBLEM_MALFORMED_VALUE_ERROR),  # no date holds it
+    ("2026-01-01", C.PROBLEM_MALFORMED_VALUE_ERROR),  # not a NumericDate (RFC 7519 §2)
+    (int((AT + timedelta(days=30)).timestamp()), C.PROBLEM_PROOF_VERIFICATION_ERROR),  # signed in the future
+])
+def test_iat_that_is_no_date_or_in_the_future_fails(iat, problem):
+    """A JWT's ``iat`` is judged as a Data Integrity proof's ``created``: a NumericDate, not later than now."""
+    key = new_key()
+    report = run_verify(sign_jwt(ob3_credential(key.did) | {"iat": iat}, key, typ="vc+jwt"))
+    assert not report.verified
+    proof = result(report, C.CHECK_PROOF)
+    assert proof.outcome.value == "failed" and proof.problem_code == problem, proof.detail
+
+
+def test_iat_in_the_past_is_accepted():
+    key = new_key()
+    iat = int((AT - timedelta(days=30)).timestamp())
+    assert run_verify(sign_jwt(ob3_credential(key.did) | {"iat": iat}, key, typ="vc+jwt")).verified

@@ -252,15 +252,23 @@ def jwt_key_id(item: CredentialItem) -> str:
     raise ResolutionError("the JWT has no kid and its iss is not a DID that names a single key")
 
 
-def _issued_at(item: CredentialItem) -> datetime | None:
-    """A JWT's ``iat`` (RFC 7519 §4.1.6) as the time it was signed, when it is a number."""
-    iat = item.jwt.payload.get("iat")
-    if isinstance(iat, (int, float)) and not isinstance(iat, bool):
-        try:
-            return from_numeric_date(iat, "iat")
-        except MalformedValue:
-            return None
-    return None
+def _issued_at(item: CredentialItem, ctx: CheckContext) -> datetime | None:
+    """A JWT's ``iat`` (RFC 7519 §4.1.6: a NumericDate) as the time it was signed, or None without one.
+
+    Judged as a Data Integrity proof's ``created`` is: a JWT that says it was signed later than now (with
+    the allowed clock skew) is not accepted.
+
+    :raises MalformedValue: ``iat`` is not a NumericDate a date can hold.
+    :raises InvalidProof: ``iat`` is in the future.
+    """
+    if "iat" not in item.jwt.payload:
+        return None
+    issued = from_numeric_date(item.jwt.payload["iat"], "iat")
+    now, skew = ctx.options.now, timedelta(seconds=ctx.options.max_clock_skew_s)
+    if issued > now + skew:
+        raise InvalidProof(f"the JWT's iat ({format_timestamp(issued)}) is later than now ({format_timestamp(now)}"
+                           f"{', with the allowed clock skew' if skew else ''}): a JWT from the future is not accepted")
+    return issued
 
 
 def _check_jwt_binding(item: CredentialItem, ctx: CheckContext) -> None:
@@ -288,7 +296,7 @@ async def _jwt_proof(item: CredentialItem, ctx: CheckContext) -> dict[str, Any]:
         _check_jwt_binding(item, ctx)
         vm_id = jwt_key_id(item)
         entry["verificationMethod"] = vm_id
-        method = await _resolve(vm_id, purpose_for(item), entry, ctx, _issued_at(item))
+        method = await _resolve(vm_id, purpose_for(item), entry, ctx, _issued_at(item, ctx))
         verify_compact(item.jwt.compact, method.public_jwk, alg)
         entry["alg"] = alg
     except (VerificationFailed, CheckNotPossible) as exc:
