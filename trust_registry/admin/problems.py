@@ -57,7 +57,7 @@ def problem_response(request: web.Request, status: int, detail: str, *, errors: 
     """:returns: an ``application/problem+json`` response (RFC 9457 §3) with ``errors`` when given."""
     code, title = TITLES.get(status, ("ERROR", "Error"))
     body = {"type": PROBLEM_TYPE_BASE + code, "title": title, "status": status, "detail": detail,
-            "instance": request.path}
+            "instance": request.path, "code": code}
     if errors:
         body["errors"] = [e.to_json() for e in errors]
     body.update(extra)
