@@ -12,8 +12,10 @@ enqueue; the worker's answer comes back in its ``done`` message (published once)
   once are one unit, and a job id is derived from its units' keys.
 * **Fail closed.** A request whose answer does not come within the deadline is verified here with every
   dispatched check ``indeterminate`` (DEADLINE_EXCEEDED); an answer that is missing or unreadable makes
-  them ``indeterminate`` (INTERNAL_ERROR). Either way the verdict is false and nothing is cached. The
-  document's own faults (a worker's ``InputError``) are the same 400 as when embedded.
+  them ``indeterminate`` (INTERNAL_ERROR). Only a proof or status result still fresh in the shared part
+  cache is used (a worker would have used it too); such a report is never cached (its undecided results
+  are transient). A verdict is true only when the answer and its body both say so. The document's own
+  faults (a worker's ``InputError``) are the same 400 as when embedded.
 
 ``LER_DISPATCH_UNIT=credential`` keeps the pipeline on the front end and sends each credential's
 dispatched checks (:class:`workers.dispatcher.ArqDispatcher`): for large presentations and CLRs, whose
