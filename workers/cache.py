@@ -37,7 +37,7 @@ from verifier.jsontext import dumps_bytes
 from verifier.options import VerifyOptions
 from verifier.parse import CredentialItem
 from verifier.report import CheckResult, Outcome
-from verifier.timestamps import parse_timestamp
+from verifier.timestamps import from_numeric_date, parse_timestamp
 
 #: lifetime of a proof result whose keys need no fetching (did:key, did:jwk): a month.
 PROOF_LONG_TTL_S = 30 * 24 * 3600.0
@@ -190,19 +190,38 @@ def part_key(check_id: str, item: CredentialItem, options: VerifyOptions, *, reg
                                       canonical_bytes(extra))
 
 
-def _proof_expiry(item: CredentialItem, now: datetime) -> float | None:
-    """Seconds until the earliest future ``expires`` of an embedded proof, or None."""
+def _proof_instants(item: CredentialItem, now: datetime, member: str) -> float | None:
+    """Seconds until the earliest future ``member`` (``expires``, ``created``) of an embedded proof, or None."""
     proofs = item.document.get("proof")
     proofs = proofs if isinstance(proofs, list) else [proofs] if isinstance(proofs, dict) else []
     left = []
     for proof in proofs:
-        if isinstance(proof, dict) and "expires" in proof:
+        if isinstance(proof, dict) and member in proof:
             try:
-                stamp, _ = parse_timestamp(proof["expires"], "proof.expires")
+                stamp, _ = parse_timestamp(proof[member], f"proof.{member}")
             except VerifierError:
                 continue
             left.append((stamp - now).total_seconds())
     future = [s for s in left if s > 0]
+    return min(future) if future else None
+
+
+def _proof_expiry(item: CredentialItem, now: datetime) -> float | None:
+    """Seconds until the earliest future ``expires`` of an embedded proof, or None."""
+    return _proof_instants(item, now, "expires")
+
+
+def _signed_later(item: CredentialItem, now: datetime) -> float | None:
+    """Seconds until a proof's ``created`` or a JWT's ``iat`` that is still in the future (a proof from the
+    future fails until then), or None."""
+    later = [_proof_instants(item, now, "created")]
+    iat = item.jwt.payload.get("iat") if item.jwt is not None else None
+    if isinstance(iat, (int, float)) and not isinstance(iat, bool):
+        try:
+            later.append((from_numeric_date(iat, "iat") - now).total_seconds())
+        except VerifierError:
+            pass
+    future = [s for s in later if s is not None and s > 0]
     return min(future) if future else None
 
 
@@ -215,8 +234,8 @@ def part_ttl_s(result: CheckResult, item: CredentialItem, *, now: datetime, stat
         methods = [p.get("verificationMethod") for p in result.evidence.get("proofs", [])]
         local = methods and all(isinstance(m, str) and m.startswith(("did:key:", "did:jwk:")) for m in methods)
         ttl = PROOF_LONG_TTL_S if local else PROOF_FETCHED_KEY_TTL_S
-        expiry = _proof_expiry(item, now)
-        return min(ttl, max_ttl_s, expiry if expiry is not None else ttl)
+        bounds_s = [s for s in (_proof_expiry(item, now), _signed_later(item, now)) if s is not None]
+        return min([ttl, max_ttl_s, *bounds_s])  # a proof from the future is judged again once it is not
     if result.check == C.CHECK_STATUS:
         return max(0.0, min([status_ttl_s, *_status_lifetimes(result.evidence, now)]))
     return 0.0  # issuer_trust: cheap, and the report key carries the registry version
@@ -242,7 +261,9 @@ def _status_lifetimes(evidence: dict[str, Any], now: datetime) -> list[float]:
 
 
 def validity_horizon_s(items: tuple[CredentialItem, ...], now: datetime) -> float | None:
-    """Seconds until the next validity bound of any item passes (its verdict may change then), or None."""
+    """Seconds until the next validity bound of any item passes (its verdict may change then), or None:
+    ``validFrom``/``validUntil`` and their kin, a proof's ``expires``, and a proof's ``created`` or a JWT's
+    ``iat`` still in the future."""
     horizon: list[float] = []
     for item in items:
         try:
@@ -250,9 +271,9 @@ def validity_horizon_s(items: tuple[CredentialItem, ...], now: datetime) -> floa
         except VerifierError:
             continue
         horizon += [(t - now).total_seconds() for _, t in starts + ends]
-        expiry = _proof_expiry(item, now)
-        if expiry is not None:
-            horizon.append(expiry)
+        for instant in (_proof_expiry(item, now), _signed_later(item, now)):
+            if instant is not None:
+                horizon.append(instant)
     future = [s for s in horizon if s > 0]
     return min(future) if future else None
 

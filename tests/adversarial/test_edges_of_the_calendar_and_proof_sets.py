@@ -95,3 +95,29 @@ async def test_more_proofs_than_the_limit_are_refused_unread(tmp_path):
     assert proof["outcome"] == "failed" and proof["problem"] == "MALFORMED_VALUE_ERROR", proof
     assert "2000 proofs" in proof["detail"] and "none was" in proof["detail"] and body["verified"] is False
     assert "proofs" not in proof  # refused unread: no proof was examined (a verified set lists each)
+
+
+@pytest.mark.parametrize("field,edge", [("validFrom", "0001-01-01T00:00:00+14:00"),
+                                        ("validUntil", "9999-12-31T23:59:59-23:59")])
+async def test_a_share_of_it_renders_as_not_verified(tmp_path, field, edge):
+    """The share page, its JSON, its embed and its oEmbed write the credential's dates for people."""
+    async with running(service_settings(tmp_path)) as client:
+        resp = await client.post("/shares", json={"verifiableCredential": _signed(**{field: edge})})
+        assert resp.status == 201, await resp.text()
+        made = await resp.json()
+        assert made["state"] == "not_verified"
+        for path in (f"/v/{made['id']}", f"/v/{made['id']}.json", f"/v/{made['id']}?embed=1"):
+            assert (await client.get(path)).status == 200, path
+        assert (await client.get("/oembed", params={"url": made["url"]})).status == 200
+
+
+@pytest.mark.parametrize("at", ["9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z"])
+def test_an_instant_at_the_calendar_edge_with_a_clock_skew_is_judged(tmp_path, at):
+    """``now ± skew`` would leave the calendar; the checks compare differences instead."""
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(_signed(validUntil="2030-01-01T00:00:00Z")))
+    done = subprocess.run([sys.executable, "-c", "from verifier.cli import run; run()", "verify", "--at", at, str(path)],
+                          capture_output=True, timeout=120,
+                          env={"LER_DATA_DIR": str(tmp_path), "LER_MAX_CLOCK_SKEW_S": "60", "PATH": "/usr/bin"})
+    assert done.returncode == 1, done.stderr.decode()[-500:]  # expired at 9999, not yet valid at 0001
+    assert b"internal error" not in done.stderr

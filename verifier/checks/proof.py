@@ -119,13 +119,13 @@ def _check_options(item: CredentialItem, proof: dict[str, Any], ctx: CheckContex
     created = None
     if "created" in proof:
         created, _ = parse_timestamp(proof["created"], "proof.created")
-        if created > now + skew:
+        if created - now > skew:  # a difference: now + skew can leave the calendar
             raise InvalidProof(f"the proof's created ({proof['created']}) is later than now "
                                f"({format_timestamp(now)}{', with the allowed clock skew' if skew else ''}): "
                                "a proof from the future is not accepted")
     if "expires" in proof:
         expires, _ = parse_timestamp(proof["expires"], "proof.expires")
-        if expires < now - skew:
+        if now - expires > skew:
             raise InvalidProof(f"the proof expired at {proof['expires']}")
     opts = ctx.options
     # The caller's expected challenge/domain bind the top-level document's proof: a presentation's, or a
@@ -190,7 +190,7 @@ def _check_lifecycle(method, signed_at: datetime | None, ctx: CheckContext) -> N
                                    f"{when}")
     if method.expires is not None:
         expires, _ = parse_timestamp(method.expires, f"verification method {method.id} expires")
-        if expires < now - skew:
+        if now - expires > skew:
             raise KeyNotAuthorized(f"{method.id} expired at {format_timestamp(expires)}")
 
 
@@ -265,7 +265,7 @@ def _issued_at(item: CredentialItem, ctx: CheckContext) -> datetime | None:
         return None
     issued = from_numeric_date(item.jwt.payload["iat"], "iat")
     now, skew = ctx.options.now, timedelta(seconds=ctx.options.max_clock_skew_s)
-    if issued > now + skew:
+    if issued - now > skew:
         raise InvalidProof(f"the JWT's iat ({format_timestamp(issued)}) is later than now ({format_timestamp(now)}"
                            f"{', with the allowed clock skew' if skew else ''}): a JWT from the future is not accepted")
     return issued

@@ -80,11 +80,11 @@ async def run(item: CredentialItem, ctx: CheckContext) -> CheckResult:
                                    f"({format_timestamp(e)})", C.PROBLEM_MALFORMED_VALUE_ERROR, evidence,
                                    warnings, item.pointer)
     for name, s in starts:
-        if now + skew < s:
+        if s - now > skew:  # differences, not now ± skew: that can leave the calendar (year 1 or 9999)
             return CheckResult(ID, Outcome.FAILED, f"not valid until {format_timestamp(s)} ({name})",
                                C.PROBLEM_NOT_YET_VALID, evidence, warnings, item.pointer)
     for name, e in ends:
-        if now - skew > e:
+        if now - e > skew:
             return CheckResult(ID, Outcome.FAILED, f"expired at {format_timestamp(e)} ({name})",
                                C.PROBLEM_EXPIRED, evidence, warnings, item.pointer)
     if not starts and not ends:

@@ -93,14 +93,18 @@ def format_when(value: datetime | str | None, lang: str, *, with_time: bool = Tr
     """
     if value is None:
         return None
+    given = value
     if isinstance(value, str):
         try:
             value = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
-            return value
+            return given
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
-    value = value.astimezone(timezone.utc)
+    try:
+        value = value.astimezone(timezone.utc)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+14:00: before the year 1 in UTC; shown as written
+        return given if isinstance(given, str) else given.isoformat()
     day = format_day(value, lang)
     return f"{day}, {format_time(value, format='HH:mm', locale=lang)} UTC" if with_time else day
 
