@@ -49,7 +49,8 @@ class CheckResult:
     def to_json(self) -> dict[str, Any]:
         """Render as the ``results`` entry of the report."""
         out: dict[str, Any] = {"check": self.check, "outcome": self.outcome.value,
-                               "title": check_title(self.check, self.outcome.value, DEFAULT_LANGUAGE),
+                               "title": check_title(self.check, self.outcome.value, DEFAULT_LANGUAGE,
+                                                    self.problem_code),
                                "detail": self.detail}
         if self.target:
             out["credential"] = self.target

@@ -117,7 +117,7 @@ def _forge(key, alg: str, payload: dict, **header) -> str:
 @pytest.mark.parametrize("iat,problem", [
     (2 ** 64, C.PROBLEM_MALFORMED_VALUE_ERROR),  # no date holds it
     ("2026-01-01", C.PROBLEM_MALFORMED_VALUE_ERROR),  # not a NumericDate (RFC 7519 §2)
-    (int((AT + timedelta(days=30)).timestamp()), C.PROBLEM_PROOF_VERIFICATION_ERROR),  # signed in the future
+    (int((AT + timedelta(days=30)).timestamp()), C.PROBLEM_NOT_YET_VALID),  # signed in the future
 ])
 def test_iat_that_is_no_date_or_in_the_future_fails(iat, problem):
     """A JWT's ``iat`` is judged as a Data Integrity proof's ``created``: a NumericDate, not later than now."""

@@ -27,7 +27,7 @@ def test_proof_created_in_the_future_fails(suite, kind):
     report = run_verify(signed)
     assert not report.verified
     proof = result(report, C.CHECK_PROOF)
-    assert proof.outcome.value == "failed" and proof.problem_code == C.PROBLEM_PROOF_VERIFICATION_ERROR
+    assert proof.outcome.value == "failed" and proof.problem_code == C.PROBLEM_NOT_YET_VALID
     assert "later than now" in proof.detail
 
 

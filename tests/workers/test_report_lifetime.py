@@ -47,3 +47,15 @@ async def test_a_proof_from_the_future_is_judged_again_once_it_is_not(tmp_path, 
         later = await (await client.post("/credentials/verify", json=body)).json()
     assert later["verified"] is True, later["results"]
     assert later["cached"] is False
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+async def test_a_proof_from_the_future_is_not_called_tampered_with(tmp_path, lang):
+    """Its problem is NOT_YET_VALID: the headline and the proof's title speak of time, not of a change."""
+    body = {"verifiableCredential": _created_ahead(), "options": {"requireTrustedIssuer": False}}
+    async with running(service_settings(tmp_path)) as client:
+        answer = await (await client.post("/credentials/verify", json=body, headers={"Accept-Language": lang})).json()
+    proof = next(r for r in answer["results"] if r["check"] == "proof")
+    assert proof["problem"] == "NOT_YET_VALID"
+    for words in (answer["headline"], proof["title"]):
+        assert not any(w in words.lower() for w in ("changed", "modific", "does not match", "no coincide")), words

@@ -122,7 +122,7 @@ def _check_options(item: CredentialItem, proof: dict[str, Any], ctx: CheckContex
         if created - now > skew:  # a difference: now + skew can leave the calendar
             raise InvalidProof(f"the proof's created ({proof['created']}) is later than now "
                                f"({format_timestamp(now)}{', with the allowed clock skew' if skew else ''}): "
-                               "a proof from the future is not accepted")
+                               "a proof from the future is not accepted", problem_code=C.PROBLEM_NOT_YET_VALID)
     if "expires" in proof:
         expires, _ = parse_timestamp(proof["expires"], "proof.expires")
         if now - expires > skew:
@@ -267,7 +267,8 @@ def _issued_at(item: CredentialItem, ctx: CheckContext) -> datetime | None:
     now, skew = ctx.options.now, timedelta(seconds=ctx.options.max_clock_skew_s)
     if issued - now > skew:
         raise InvalidProof(f"the JWT's iat ({format_timestamp(issued)}) is later than now ({format_timestamp(now)}"
-                           f"{', with the allowed clock skew' if skew else ''}): a JWT from the future is not accepted")
+                           f"{', with the allowed clock skew' if skew else ''}): a JWT from the future is not accepted",
+                           problem_code=C.PROBLEM_NOT_YET_VALID)
     return issued
 
 

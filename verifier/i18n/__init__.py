@@ -56,9 +56,17 @@ def problem_message(code: str, lang: str) -> str:
     return _sentence(problem_reason(code, lang))
 
 
-def check_title(check: str, outcome: str, lang: str) -> str:
+def check_title(check: str, outcome: str, lang: str, problem: str | None = None) -> str:
     """A report row's title for ``check`` ending in ``outcome`` (``passed``, ``failed``, ``indeterminate``,
-    ``not_applicable``): "The signature does not match: the credential was changed after it was signed"."""
+    ``not_applicable``): "The signature does not match: the credential was changed after it was signed".
+
+    :param problem: the result's problem code: a title written for ``check/problem`` comes first (a proof
+        dated in the future was not tampered with, and its title must not say so).
+    """
+    if problem:
+        found = lookup(lang, "check." + outcome, f"{check}/{problem}")
+        if found is not None:
+            return found
     return lookup(lang, "check." + outcome, check) or f"{check}: {outcome}"
 
 

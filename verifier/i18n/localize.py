@@ -46,7 +46,7 @@ def localize_report(body: dict[str, Any], lang: str) -> dict[str, Any]:
     lang = choose(lang)
     body["lang"] = lang
     for entry in body.get("results") or []:
-        entry["title"] = check_title(entry.get("check", ""), entry.get("outcome", ""), lang)
+        entry["title"] = check_title(entry.get("check", ""), entry.get("outcome", ""), lang, entry.get("problem"))
         if entry.get("problem"):
             entry["message"] = problem_message(entry["problem"], lang)
     for group in ("errors", "warnings", "problemDetails"):

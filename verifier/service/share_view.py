@@ -182,7 +182,7 @@ def share_view(body: dict[str, Any], document: dict[str, Any], show: tuple[str, 
     private = [v for v in ((subject or {}).get("id"), (subject or {}).get("name")) if isinstance(v, str) and len(v) > 2] \
         if isinstance(subject, dict) else []
     checks = [{"check": r["check"], "outcome": r["outcome"], "outcomeLabel": T.text(f"outcome.{r['outcome']}", lang),
-               "title": _str(r.get("title")) or check_title(r["check"], r["outcome"], lang), "detail": _scrub(str(r.get("detail", "")), private)}
+               "title": _str(r.get("title")) or check_title(r["check"], r["outcome"], lang, r.get("problem")), "detail": _scrub(str(r.get("detail", "")), private)}
               for r in body.get("results", []) if not r.get("credential") and r.get("outcome") in
               ("passed", "failed", "indeterminate", "not_applicable")]
     view: dict[str, Any] = {
