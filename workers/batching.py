@@ -13,8 +13,9 @@ fuller jobs.
 * **A deadline, never a guess.** A unit not answered within ``deadline_s`` gets :data:`TIMED_OUT`.
 
 A job's payload is ``{"units": [unit payload, ...]}``; its task answers ``{"units": [answer, ...]}`` in
-the same order. ``check_units`` uses it (each unit one credential's dispatched checks, sent by
-:class:`workers.dispatcher.ArqDispatcher`).
+the same order. Two tasks use it: ``verify_requests`` (each unit a whole verify request, sent by
+:class:`workers.remote_verifications.RemoteVerifications`) and ``check_units`` (each unit one credential's
+dispatched checks, sent by :class:`workers.dispatcher.ArqDispatcher`).
 """
 
 from __future__ import annotations

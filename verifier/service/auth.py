@@ -126,8 +126,9 @@ class Authenticator:
             remembered.forget()
 
     async def close(self) -> None:
-        """Cancel a read under way."""
-        await self._configured.close()
+        """Cancel the reads under way."""
+        for remembered in [self._configured, *self._keys.values()]:
+            await remembered.close()
 
     async def require(self, request: web.Request, role: str, *, open_without_keys: bool | None = None) -> ApiKey | None:
         """Authenticate ``request`` for ``role``.
