@@ -27,6 +27,8 @@ def read_text(value: Any, default_language: str | None = None) -> tuple[str | No
     :returns: ``(text, variants)``: the first untagged (else first) string, and every tagged string by
         language tag (the first one per tag). ``(None, {})`` when there is no string.
     """
+    if isinstance(value, str) and not default_language:
+        return value, {}  # the common case: a plain string, untagged (what the loop below gives for it)
     first: str | None = None
     untagged: str | None = None
     variants: dict[str, str] = {}

@@ -118,6 +118,12 @@ class Settings(BaseSettings):
     public_url: str | None = Field(default=None, pattern=r"^https?://[^/?#\s]+$")
     log_level: str = Field(default="INFO", pattern=r"^(?i:DEBUG|INFO|WARNING|ERROR|CRITICAL)$")
 
+    @property
+    def sends_whole_requests(self) -> bool:
+        """Whether a front end sends whole requests to the workers (``REDIS_URL`` set and
+        ``LER_DISPATCH_UNIT=request``): then it runs no check itself."""
+        return bool(self.redis_url) and self.dispatch_unit == "request"
+
     def limits(self) -> Limits:
         """The :class:`Limits` these settings imply."""
         return Limits(max_body_bytes=self.max_body_bytes, max_json_depth=self.max_json_depth,

@@ -74,9 +74,6 @@ class _Reader:
             value = source.get(src)
             if value is None:
                 continue  # read_text(None) reads nothing
-            if language is None and isinstance(value, str):
-                out[dst] = value  # what read_text gives for an untagged plain string
-                continue
             text, variants = read_text(value, language)
             if text is not None:
                 out[dst] = text
@@ -86,9 +83,8 @@ class _Reader:
     @staticmethod
     def scalars(out: dict[str, Any], source: dict[str, Any], names: Iterable[str]) -> None:
         for name in names:
-            value = source.get(name)
-            # _scalar inlined: a string or a number, never a boolean (True/False are the only bools)
-            if value is not None and value is not True and value is not False and isinstance(value, (str, int, float)):
+            value = _scalar(source.get(name))
+            if value is not None:
                 out[name] = value
 
 

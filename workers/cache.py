@@ -206,19 +206,13 @@ def _proof_instants(item: CredentialItem, now: datetime, member: str) -> float |
     return min(future) if future else None
 
 
-def _proof_expiry(item: CredentialItem, now: datetime) -> float | None:
-    """Seconds until the earliest future ``expires`` of an embedded proof, or None."""
-    return _proof_instants(item, now, "expires")
-
-
-def _signed_later(item: CredentialItem, now: datetime) -> float | None:
-    """Seconds until a proof's ``created`` or a JWT's ``iat`` that is still in the future (a proof from the
-    future fails until then), or None."""
-    later = [_proof_instants(item, now, "created")]
-    iat = item.jwt.payload.get("iat") if item.jwt is not None else None
-    if isinstance(iat, (int, float)) and not isinstance(iat, bool):
+def _proof_horizon_s(item: CredentialItem, now: datetime) -> float | None:
+    """Seconds until the proof's verdict may change, or None: the earliest future ``expires`` of an embedded
+    proof, or ``created`` of one, or a JWT's ``iat`` (a proof from the future fails until then)."""
+    later = [_proof_instants(item, now, "expires"), _proof_instants(item, now, "created")]
+    if item.jwt is not None and "iat" in item.jwt.payload:
         try:
-            later.append((from_numeric_date(iat, "iat") - now).total_seconds())
+            later.append((from_numeric_date(item.jwt.payload["iat"], "iat") - now).total_seconds())
         except VerifierError:
             pass
     future = [s for s in later if s is not None and s > 0]
@@ -234,8 +228,8 @@ def part_ttl_s(result: CheckResult, item: CredentialItem, *, now: datetime, stat
         methods = [p.get("verificationMethod") for p in result.evidence.get("proofs", [])]
         local = methods and all(isinstance(m, str) and m.startswith(("did:key:", "did:jwk:")) for m in methods)
         ttl = PROOF_LONG_TTL_S if local else PROOF_FETCHED_KEY_TTL_S
-        bounds_s = [s for s in (_proof_expiry(item, now), _signed_later(item, now)) if s is not None]
-        return min([ttl, max_ttl_s, *bounds_s])  # a proof from the future is judged again once it is not
+        horizon = _proof_horizon_s(item, now)  # an expiring proof, or one from the future, is judged again
+        return min(ttl, max_ttl_s, horizon if horizon is not None else ttl)
     if result.check == C.CHECK_STATUS:
         return max(0.0, min([status_ttl_s, *_status_lifetimes(result.evidence, now)]))
     return 0.0  # issuer_trust: cheap, and the report key carries the registry version
@@ -271,9 +265,9 @@ def validity_horizon_s(items: tuple[CredentialItem, ...], now: datetime) -> floa
         except VerifierError:
             continue
         horizon += [(t - now).total_seconds() for _, t in starts + ends]
-        for instant in (_proof_expiry(item, now), _signed_later(item, now)):
-            if instant is not None:
-                horizon.append(instant)
+        proof = _proof_horizon_s(item, now)
+        if proof is not None:
+            horizon.append(proof)
     future = [s for s in horizon if s > 0]
     return min(future) if future else None
 

@@ -94,7 +94,7 @@ async def _executor(app: web.Application):
     """Cleanup context: the process pool for CPU-bound checks (pyld is not thread-safe: processes)."""
     settings = app[K.SETTINGS]
     size = (os.cpu_count() or 1) if settings.cpu_workers is None else settings.cpu_workers
-    if settings.redis_url and settings.dispatch_unit == "request":
+    if settings.sends_whole_requests:
         size = 0  # every verification runs on a worker: this process runs no check
     executor = None
     if size > 0:
@@ -169,22 +169,21 @@ def _verifications(status: StatusSource | None):
             pool = app[K.REDIS]
             metrics = app[K.METRICS]
             on_latency = lambda check, s: metrics.job_latency.labels(check).observe(s)  # noqa: E731
+            cache = MemoryCache(settings.cache_max_entries) if pool is None else \
+                RedisCache(pool, f"{settings.queue_name}:cache:")
             if pool is None:
                 dispatcher: Dispatcher = DeadlineDispatcher(InlineDispatcher(), settings.verify_deadline_s)
-                cache = MemoryCache(settings.cache_max_entries)
-            elif settings.dispatch_unit == "credential":
+            elif settings.sends_whole_requests:  # this process runs no check: a missed deadline leaves them undecided
+                dispatcher = deadline_passed(settings.verify_deadline_s)
+            else:
                 dispatcher = ArqDispatcher(pool, app[_WAITER], queue_name=settings.queue_name,
                                            deadline_s=settings.verify_deadline_s, registry_version=versions.current,
                                            on_latency=on_latency, batch_max=settings.dispatch_batch_max,
                                            jobs_in_flight=settings.dispatch_jobs_in_flight,
                                            batch_wait_s=settings.dispatch_batch_wait_s)
-                cache = RedisCache(pool, f"{settings.queue_name}:cache:")
-            else:  # a unit per request: this process runs no check (a missed deadline leaves them undecided)
-                dispatcher = deadline_passed(settings.verify_deadline_s)
-                cache = RedisCache(pool, f"{settings.queue_name}:cache:")
             verifications = Verifications(env=env, dispatcher=dispatcher, cache=cache, versions=versions,
                                           max_ttl_s=settings.cache_max_ttl_s, status_ttl_s=settings.cache_status_ttl_s)
-            if pool is not None and settings.dispatch_unit == "request":
+            if settings.sends_whole_requests:
                 batcher = JobBatcher(pool, app[_WAITER], task=REQUEST_TASK, tag="r", queue_name=settings.queue_name,
                                      deadline_s=settings.verify_deadline_s + TRANSIT_S,
                                      batch_max=settings.dispatch_batch_max,
