@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 from pathlib import Path
 
 import platformdirs
@@ -137,11 +138,26 @@ def is_postgresql(engine_or_conn) -> bool:
 
 
 def _sqlite_on_connect(dbapi_connection, busy_ms: int) -> None:
+    """Foreign keys on, the WAL journal, and a busy timeout of ``busy_ms`` for everything after.
+
+    Switching to WAL needs the file to itself. A connection that finds another one holding a lock does
+    not wait for it (waiting there deadlocks against a writer that needs this connection's shared lock:
+    concurrent first migrations of a new file waited out the whole busy timeout and failed); it goes on
+    in the file's current mode, and the next connection that finds the file free switches it. The mode
+    is persistent, and only a matter of speed.
+    """
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
-    cursor.close()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=0")
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+                raise
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
+    finally:
+        cursor.close()
 
 
 def redact_url(url: str, limit: int = 200) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -43,3 +44,27 @@ async def test_migrate_is_idempotent_and_safe_concurrently(backend, tmp_path):
     finally:
         if backend == "postgresql":
             await drop_pg_database(url)
+
+
+async def test_a_sqlite_connection_does_not_wait_to_switch_the_journal_while_another_writes(tmp_path):
+    """Switching a new file to WAL needs it to itself. While another connection holds a write transaction,
+    a new connection goes on in the file's current mode instead of waiting out its busy timeout (which
+    deadlocked concurrent first migrations); the next connection that finds the file free switches it."""
+    path = tmp_path / "r.sqlite3"
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("CREATE TABLE t (x)")
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO t VALUES (1)")
+    engine = create_engine(f"sqlite+aiosqlite:///{path}", connect_timeout_s=30)
+    try:
+        async with engine.connect() as conn:
+            assert (await conn.execute(text("PRAGMA journal_mode"))).scalar_one() == "delete"
+            assert (await conn.execute(text("SELECT count(*) FROM t"))).scalar_one() == 0  # reads go on
+        writer.execute("COMMIT")
+        writer.close()
+        await engine.dispose()
+        async with engine.connect() as conn:
+            assert (await conn.execute(text("PRAGMA journal_mode"))).scalar_one() == "wal"
+            assert (await conn.execute(text("SELECT count(*) FROM t"))).scalar_one() == 1
+    finally:
+        await engine.dispose()
