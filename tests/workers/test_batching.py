@@ -26,15 +26,15 @@ class Monitor:
     def __init__(self, needle: str):
         self.needle = needle
         self.commands: list[str] = []
-        self._stop = threading.Event()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
+        sentinel = f"ECHO {self.needle}:monitor-stop"
         with redis.Redis.from_url(REDIS_URL).monitor() as monitor:
             self._ready.set()
             for entry in monitor.listen():
-                if self._stop.is_set():
+                if entry["command"] == sentinel:  # everything before it is read, however far behind
                     return
                 if self.needle in entry["command"]:
                     self.commands.append(entry["command"])
@@ -45,9 +45,9 @@ class Monitor:
         return self
 
     def __exit__(self, *exc) -> None:
-        self._stop.set()
-        redis.Redis.from_url(REDIS_URL).ping()  # one more command, so the thread sees the stop
-        self._thread.join(timeout=5)
+        redis.Redis.from_url(REDIS_URL).echo(f"{self.needle}:monitor-stop")  # the thread stops when it reads it
+        self._thread.join(timeout=10)
+        assert not self._thread.is_alive(), "MONITOR did not reach the stop command"
 
     def count(self, prefix: str) -> int:
         return sum(1 for c in self.commands if c.startswith(prefix))
